@@ -1,0 +1,717 @@
+"""The conditionality engine: evidence -> benchmark status -> target -> tier -> standing.
+
+Implements DESIGN.md "Conditionality" exactly. Pure: takes a `Catalogue` and `Observation`s,
+returns `BenchmarkState`, `Standing` and `Change` values; imports nothing from Django.
+
+How it works, for speed: observations are grouped once by (country, benchmark) and sorted
+once into a per-benchmark timeline of status transitions (observations and lapses). Each
+country x area is then swept once over its event dates (transitions and notice expiries),
+keeping satisfied/achieved counters incrementally, and its history is kept as intervals, so
+the standing at any date is a bisect. `evaluate()` returns that reusable `Evaluation`; the
+module-level functions are thin wrappers around it.
+
+Rules beyond the letter of DESIGN.md (decisions, stated once here):
+- "Satisfied" means `met` or `not_applicable`; an integrity benchmark "stops being met" when it
+  goes from satisfied to anything else (a newer observation or a lapse).
+- An integrity benchmark at tier T suspends only if T <= the held tier on that date. While
+  suspended the held tier is `min(raw, lowest suspending tier - 1)` and follows the raw tier at
+  once in both directions (no grace). When every suspending benchmark is satisfied again the
+  held tier becomes the raw tier and the status `stable` (`advanced` if the tier rose, else
+  `restored`).
+- With `grace_days == 0` a drop of the raw tier takes the held tier down the same day: a single
+  `fell` change, no `on_notice`.
+- A `fell` at the end of a grace period names as `cause` the benchmarks that put the standing on
+  notice, plus any whose status changed on the day it fell.
+- A tier level with no targets below the area's highest populated tier counts as satisfied;
+  tiers above it cannot be reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Final
+
+from oip.catalogue.schema import Catalogue
+from oip.conditionality.types import (
+    BenchmarkState,
+    BenchmarkStatus,
+    Change,
+    ChangeKind,
+    Observation,
+    Standing,
+    StandingStatus,
+    Who,
+)
+
+__all__ = [
+    "Evaluation",
+    "benchmark_state",
+    "changes",
+    "evaluate",
+    "standing",
+    "standings",
+    "standings_series",
+    "targets_needed",
+]
+
+# Benchmark statuses as small ints inside the sweep; names only at the boundary.
+_UNKNOWN: Final = 0
+_MET: Final = 1
+_PARTIAL: Final = 2
+_NOT_MET: Final = 3
+_NOT_APPLICABLE: Final = 4
+_STATUS_NAMES: Final[tuple[BenchmarkStatus, ...]] = (
+    "unknown",
+    "met",
+    "partial",
+    "not_met",
+    "not_applicable",
+)
+_STATUS_CODES: Final[dict[str, int]] = {name: code for code, name in enumerate(_STATUS_NAMES)}
+_SATISFIED: Final = (False, True, False, False, True)
+
+_STABLE: Final = 0
+_ON_NOTICE: Final = 1
+_SUSPENDED: Final = 2
+_STANDING_STATUS_NAMES: Final[tuple[StandingStatus, ...]] = ("stable", "on_notice", "suspended")
+
+_OBSERVATION_ORDER: Final = attrgetter("observed_on", "recorded_at", "id")
+
+
+# -- the catalogue, compiled once per evaluation -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _BenchmarkSpec:
+    id: str
+    target: str
+    target_index: int  # index of the target within its area
+    local_index: int  # index of the benchmark within its area (catalogue order)
+    tier: int
+    who: Who
+    kind: str
+    validity: dt.timedelta | None
+    unknown_state: BenchmarkState
+
+
+@dataclass(frozen=True, slots=True)
+class _TargetSpec:
+    id: str
+    tier: int
+    benchmarks: tuple[_BenchmarkSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _AreaModel:
+    id: str
+    grace: dt.timedelta
+    targets: tuple[_TargetSpec, ...]
+    benchmarks: tuple[_BenchmarkSpec, ...]
+    max_tier: int
+    targets_per_tier: tuple[int, ...]  # index = tier level, 0 unused
+    needed_per_tier: tuple[int, ...]  # achieved targets a tier needs to meet the quorum
+
+    def raw_tier(self, achieved_per_tier: Sequence[int]) -> int:
+        """Return the highest tier whose level and every level below meet the quorum."""
+        raw = 0
+        for level in range(1, self.max_tier + 1):
+            if achieved_per_tier[level] < self.needed_per_tier[level]:
+                break
+            raw = level
+        return raw
+
+    def next_tier(self, tier: int) -> int | None:
+        """Return `tier + 1` if the area has targets at that level, else None."""
+        following = tier + 1
+        if following <= self.max_tier and self.targets_per_tier[following] > 0:
+            return following
+        return None
+
+
+def targets_needed(targets: int, quorum: float) -> int:
+    """Return the fewest achieved targets out of `targets` whose share is >= `quorum`.
+
+    A tier level with no targets needs none. The share is compared as a float, exactly as
+    DESIGN.md states it ("the share of achieved tier-t targets is at least the quorum").
+    """
+    if targets == 0:
+        return 0
+    for achieved in range(targets + 1):
+        if achieved / targets >= quorum:
+            return achieved
+    return targets
+
+
+def _compile(catalogue: Catalogue) -> dict[str, _AreaModel]:
+    models: dict[str, _AreaModel] = {}
+    for area in catalogue.areas:
+        targets = catalogue.targets_in(area.id)
+        max_tier = max((t.tier for t in targets), default=0)
+        per_tier = [0] * (max_tier + 1)
+        for target in targets:
+            per_tier[target.tier] += 1
+        needed = [0] + [targets_needed(n, area.quorum) for n in per_tier[1:]]
+        target_specs: list[_TargetSpec] = []
+        benchmark_specs: list[_BenchmarkSpec] = []
+        for target_index, target in enumerate(targets):
+            specs: list[_BenchmarkSpec] = []
+            for benchmark in target.benchmarks:
+                who = target.benchmark_who(benchmark)
+                spec = _BenchmarkSpec(
+                    id=benchmark.id,
+                    target=target.id,
+                    target_index=target_index,
+                    local_index=len(benchmark_specs),
+                    tier=target.tier,
+                    who=who,
+                    kind=benchmark.kind,
+                    validity=(
+                        dt.timedelta(days=benchmark.validity_days)
+                        if benchmark.validity_days is not None
+                        else None
+                    ),
+                    unknown_state=BenchmarkState(
+                        benchmark=benchmark.id,
+                        target=target.id,
+                        tier=target.tier,
+                        who=who,
+                        kind=benchmark.kind,
+                        status="unknown",
+                    ),
+                )
+                specs.append(spec)
+                benchmark_specs.append(spec)
+            target_specs.append(_TargetSpec(target.id, target.tier, tuple(specs)))
+        models[area.id] = _AreaModel(
+            id=area.id,
+            grace=dt.timedelta(days=area.grace_days),
+            targets=tuple(target_specs),
+            benchmarks=tuple(benchmark_specs),
+            max_tier=max_tier,
+            targets_per_tier=tuple(per_tier),
+            needed_per_tier=tuple(needed),
+        )
+    return models
+
+
+# -- one benchmark in one country --------------------------------------------------------------
+
+
+class _Timeline:
+    """The observations of one benchmark in one country, as status over time.
+
+    `dates[k]` is a distinct `observed_on` and `winners[k]` the observation that wins it;
+    `transitions` lists (date, status code) each time the status changes, lapses included.
+    """
+
+    __slots__ = ("_states", "dates", "lapses", "spec", "transitions", "winners")
+
+    def __init__(self, spec: _BenchmarkSpec, observations: list[Observation]) -> None:
+        self.spec = spec
+        observations.sort(key=_OBSERVATION_ORDER)
+        dates: list[dt.date] = []
+        winners: list[Observation] = []
+        last: dt.date | None = None
+        for observation in observations:
+            if observation.observed_on == last:
+                winners[-1] = observation  # sorted: a later record of the same day wins
+            else:
+                last = observation.observed_on
+                dates.append(last)
+                winners.append(observation)
+        validity = spec.validity
+        lapses: list[dt.date | None] = []
+        transitions: list[tuple[dt.date, int]] = []
+        current = _UNKNOWN
+        count = len(winners)
+        for k, observation in enumerate(winners):
+            code = _STATUS_CODES[observation.status]
+            if code != current:
+                transitions.append((dates[k], code))
+                current = code
+            lapse = None
+            if code == _MET and validity is not None:
+                lapse = dates[k] + validity
+                if k + 1 == count or lapse < dates[k + 1]:
+                    transitions.append((lapse, _NOT_MET))
+                    current = _NOT_MET
+            lapses.append(lapse)
+        self.dates = dates
+        self.winners = winners
+        self.lapses = lapses
+        self.transitions = transitions
+        self._states: dict[int, BenchmarkState] = {}
+
+    def state(self, on: dt.date) -> BenchmarkState:
+        """Return the benchmark's state at `on` (memoised: one value per interval)."""
+        k = bisect_right(self.dates, on) - 1
+        if k < 0:
+            return self.spec.unknown_state
+        lapse = self.lapses[k]
+        lapsed = lapse is not None and lapse <= on
+        key = 2 * k + lapsed
+        state = self._states.get(key)
+        if state is None:
+            observation = self.winners[k]
+            spec = self.spec
+            state = BenchmarkState(
+                benchmark=spec.id,
+                target=spec.target,
+                tier=spec.tier,
+                who=spec.who,
+                kind=spec.kind,
+                status="not_met" if lapsed else observation.status,
+                observed_on=observation.observed_on,
+                lapsed_on=lapse if lapsed else None,
+                observation_id=observation.id,
+                valid_until=lapse,
+            )
+            self._states[key] = state
+        return state
+
+
+# -- one country in one area: the sweep --------------------------------------------------------
+
+# (held tier, raw tier, status code, since, notice_until, suspending benchmarks' local indices)
+_Snapshot = tuple[int, int, int, dt.date | None, dt.date | None, tuple[int, ...]]
+_INITIAL: Final[_Snapshot] = (0, 0, _STABLE, None, None, ())
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    starts: list[dt.date]
+    snapshots: list[_Snapshot]
+    changes: tuple[Change, ...]
+
+    def at(self, on: dt.date) -> _Snapshot:
+        k = bisect_right(self.starts, on) - 1
+        return self.snapshots[k] if k >= 0 else _INITIAL
+
+
+def _change_kind(held_before: int, status_before: int, held: int, status: int) -> ChangeKind | None:
+    if status == _SUSPENDED and status_before != _SUSPENDED:
+        return "suspended"
+    if status_before == _SUSPENDED and status != _SUSPENDED:
+        return "advanced" if held > held_before else "restored"
+    if held > held_before:
+        return "advanced"
+    if held < held_before:
+        return "fell"
+    if status != status_before:
+        return "on_notice" if status == _ON_NOTICE else "restored"
+    return None
+
+
+def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None]) -> _History:
+    """Replay one country's evidence in one area and return its standing over time."""
+    events: list[tuple[dt.date, int, int]] = []
+    for local, timeline in enumerate(timelines):
+        if timeline is not None:
+            events.extend((day, local, code) for day, code in timeline.transitions)
+    events.sort()
+
+    benchmarks = model.benchmarks
+    target_of = [spec.target_index for spec in benchmarks]
+    tier_of = [spec.tier for spec in benchmarks]
+    integrity = [spec.kind == "integrity" for spec in benchmarks]
+    target_size = [len(target.benchmarks) for target in model.targets]
+    target_tier = [target.tier for target in model.targets]
+
+    status = [_UNKNOWN] * len(benchmarks)
+    satisfied_count = [0] * len(model.targets)
+    achieved_per_tier = [0] * (model.max_tier + 1)
+    held = raw = 0
+    standing_status = _STABLE
+    notice_until: dt.date | None = None
+    notice_cause: tuple[int, ...] = ()
+    suspended_by: tuple[int, ...] = ()
+    since: dt.date | None = None
+
+    starts: list[dt.date] = []
+    snapshots: list[_Snapshot] = []
+    changes: list[Change] = []
+    last_snapshot = _INITIAL
+
+    i = 0
+    count = len(events)
+    while True:
+        next_event = events[i][0] if i < count else None
+        if notice_until is not None and (next_event is None or notice_until < next_event):
+            day = notice_until
+        elif next_event is None:
+            break
+        else:
+            day = next_event
+
+        changed: list[int] = []
+        stopped_integrity: list[int] = []
+        while i < count and events[i][0] == day:
+            _, local, code = events[i]
+            i += 1
+            before = status[local]
+            if before == code:
+                continue
+            status[local] = code
+            changed.append(local)
+            was, now = _SATISFIED[before], _SATISFIED[code]
+            if was == now:
+                continue
+            target = target_of[local]
+            if now:
+                satisfied_count[target] += 1
+                if satisfied_count[target] == target_size[target]:
+                    achieved_per_tier[target_tier[target]] += 1
+            else:
+                if satisfied_count[target] == target_size[target]:
+                    achieved_per_tier[target_tier[target]] -= 1
+                satisfied_count[target] -= 1
+                if integrity[local] and tier_of[local] <= held:
+                    stopped_integrity.append(local)
+        raw = model.raw_tier(achieved_per_tier)
+
+        held_before, status_before = held, standing_status
+        if suspended_by or stopped_integrity:
+            suspended_by = tuple(
+                sorted(
+                    [local for local in suspended_by if not _SATISFIED[status[local]]]
+                    + stopped_integrity
+                )
+            )
+        if suspended_by:
+            held = min(raw, min(tier_of[local] for local in suspended_by) - 1)
+            standing_status = _SUSPENDED
+            notice_until = None
+        elif standing_status == _SUSPENDED or raw >= held:
+            held = raw
+            standing_status = _STABLE
+            notice_until = None
+        else:
+            if standing_status == _STABLE:
+                standing_status = _ON_NOTICE
+                notice_until = day + model.grace
+                notice_cause = tuple(changed)
+            if notice_until is not None and notice_until <= day:
+                held = raw
+                standing_status = _STABLE
+                notice_until = None
+
+        kind = _change_kind(held_before, status_before, held, standing_status)
+        if kind is not None:
+            since = day
+            cause = set(changed)
+            if kind == "fell" and status_before == _ON_NOTICE:
+                cause.update(notice_cause)
+            changes.append(
+                Change(
+                    country=country,
+                    area=model.id,
+                    on=day,
+                    kind=kind,
+                    tier_before=held_before,
+                    tier_after=held,
+                    cause=tuple(benchmarks[local].id for local in sorted(cause)),
+                )
+            )
+        snapshot = (held, raw, standing_status, since, notice_until, suspended_by)
+        if snapshot != last_snapshot:
+            starts.append(day)
+            snapshots.append(snapshot)
+            last_snapshot = snapshot
+    return _History(starts, snapshots, tuple(changes))
+
+
+# -- the reusable evaluation -------------------------------------------------------------------
+
+
+class Evaluation:
+    """Every standing a set of observations supports, as known at `known_at`.
+
+    Build it with `evaluate()`; it is immutable in meaning (the same question always gets the
+    same answer) and computes each country x area history on first use, then caches it, so one
+    instance per data version can serve every date. Observations of countries or benchmarks not
+    in the catalogue (or outside `countries`) are ignored.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        observations: Iterable[Observation],
+        known_at: dt.datetime | None = None,
+        countries: Sequence[str] | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.known_at = known_at
+        self._models = _compile(catalogue)
+        self._country_order = {code: k for k, code in enumerate(catalogue.country_codes())}
+        self._area_order = {area.id: k for k, area in enumerate(catalogue.areas)}
+        self._specs = {
+            spec.id: spec for model in self._models.values() for spec in model.benchmarks
+        }
+        self._area_of = {
+            spec.id: model.id for model in self._models.values() for spec in model.benchmarks
+        }
+        wanted = set(self._countries(countries))
+        groups: dict[tuple[str, str], list[Observation]] = {}
+        ignored: set[tuple[str, str]] = set()
+        for observation in observations:
+            if known_at is not None and observation.recorded_at > known_at:
+                continue
+            key = (observation.country, observation.benchmark)
+            group = groups.get(key)
+            if group is not None:
+                group.append(observation)
+            elif key not in ignored:
+                if observation.country in wanted and observation.benchmark in self._specs:
+                    groups[key] = [observation]
+                else:
+                    ignored.add(key)
+        self._groups = groups
+        self._timelines: dict[tuple[str, str], _Timeline | None] = {}
+        self._histories: dict[tuple[str, str], _History] = {}
+
+    # -- selection helpers --
+    def _countries(self, countries: Sequence[str] | None) -> list[str]:
+        """Return `countries` in catalogue order (all if None); KeyError for an unknown code."""
+        if countries is None:
+            return list(self._country_order)
+        for code in countries:
+            if code not in self._country_order:
+                raise KeyError(code)
+        return sorted(set(countries), key=self._country_order.__getitem__)
+
+    def _areas(self, areas: Sequence[str] | None) -> list[str]:
+        """Return `areas` in catalogue order (all if None); KeyError for an unknown id."""
+        if areas is None:
+            return list(self._area_order)
+        for area in areas:
+            if area not in self._area_order:
+                raise KeyError(area)
+        return sorted(set(areas), key=self._area_order.__getitem__)
+
+    def _timeline(self, country: str, benchmark: str) -> _Timeline | None:
+        key = (country, benchmark)
+        if key not in self._timelines:
+            group = self._groups.get(key)
+            self._timelines[key] = (
+                _Timeline(self._specs[benchmark], group) if group is not None else None
+            )
+        return self._timelines[key]
+
+    def _area_timelines(self, country: str, model: _AreaModel) -> list[_Timeline | None]:
+        return [self._timeline(country, spec.id) for spec in model.benchmarks]
+
+    def _history(self, country: str, area: str) -> _History:
+        key = (country, area)
+        history = self._histories.get(key)
+        if history is None:
+            model = self._models[area]
+            history = _sweep(country, model, self._area_timelines(country, model))
+            self._histories[key] = history
+        return history
+
+    # -- questions --
+    def benchmark_state(self, country: str, benchmark: str, as_of: dt.date) -> BenchmarkState:
+        """Return `benchmark`'s state in `country` at `as_of`; KeyError if either is unknown."""
+        self._countries([country])
+        spec = self._specs[benchmark]
+        timeline = self._timeline(country, benchmark)
+        return timeline.state(as_of) if timeline is not None else spec.unknown_state
+
+    def standing(self, country: str, area: str, as_of: dt.date) -> Standing:
+        """Return `country`'s standing in `area` at `as_of`, with its explanation.
+
+        KeyError if the country or area is not in the catalogue.
+        """
+        self._countries([country])
+        model = self._models[area]
+        held, raw, status, since, notice_until, suspended_by = self._history(country, area).at(
+            as_of
+        )
+        timelines = self._area_timelines(country, model)
+        next_tier = model.next_tier(held)
+        explained_up_to = next_tier if next_tier is not None else held
+        holding: list[BenchmarkState] = []
+        missing: list[BenchmarkState] = []
+        achieved: list[str] = []
+        for target in model.targets:
+            states = [
+                timeline.state(as_of) if timeline is not None else spec.unknown_state
+                for spec in target.benchmarks
+                for timeline in (timelines[spec.local_index],)
+            ]
+            if all(state.status in ("met", "not_applicable") for state in states):
+                achieved.append(target.id)
+                if target.tier <= held:
+                    holding.extend(states)
+            elif target.tier <= explained_up_to:
+                missing.extend(
+                    state for state in states if state.status not in ("met", "not_applicable")
+                )
+        return Standing(
+            country=country,
+            area=area,
+            as_of=as_of,
+            tier=held,
+            raw_tier=raw,
+            status=_STANDING_STATUS_NAMES[status],
+            since=since,
+            notice_until=notice_until,
+            next_tier=next_tier,
+            holding=tuple(holding),
+            missing=tuple(missing),
+            achieved_targets=tuple(achieved),
+            suspended_by=tuple(model.benchmarks[local].id for local in suspended_by),
+        )
+
+    def standings(
+        self,
+        as_of: dt.date,
+        countries: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
+    ) -> list[Standing]:
+        """Return every country x area standing at `as_of`, in catalogue order."""
+        return [
+            self.standing(country, area, as_of)
+            for country in self._countries(countries)
+            for area in self._areas(areas)
+        ]
+
+    def series(
+        self,
+        dates: Sequence[dt.date],
+        countries: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
+    ) -> dict[dt.date, list[Standing]]:
+        """Return `standings()` at each of `dates` (one sweep per country x area in all)."""
+        selected_countries = self._countries(countries)
+        selected_areas = self._areas(areas)
+        return {
+            day: [
+                self.standing(country, area, day)
+                for country in selected_countries
+                for area in selected_areas
+            ]
+            for day in dates
+        }
+
+    def changes(
+        self,
+        until: dt.date,
+        since: dt.date | None = None,
+        countries: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
+    ) -> list[Change]:
+        """Return the changes with `since <= on <= until`, by (date, country, area order)."""
+        found = [
+            change
+            for country in self._countries(countries)
+            for area in self._areas(areas)
+            for change in self._history(country, area).changes
+            if change.on <= until and (since is None or change.on >= since)
+        ]
+        found.sort(key=lambda c: (c.on, self._country_order[c.country], self._area_order[c.area]))
+        return found
+
+
+def evaluate(
+    catalogue: Catalogue,
+    observations: Iterable[Observation],
+    known_at: dt.datetime | None = None,
+    countries: Sequence[str] | None = None,
+) -> Evaluation:
+    """Return the reusable `Evaluation` of `observations` recorded at or before `known_at`.
+
+    `countries` restricts the evaluation (and the work) to those countries.
+    """
+    return Evaluation(catalogue, observations, known_at=known_at, countries=countries)
+
+
+# -- thin functional wrappers ------------------------------------------------------------------
+
+
+def benchmark_state(
+    catalogue: Catalogue,
+    country: str,
+    benchmark_id: str,
+    observations: Iterable[Observation],
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+) -> BenchmarkState:
+    """Return the status of `benchmark_id` in `country` at `as_of` and what it rests on.
+
+    The latest observation with `observed_on <= as_of` wins (ties: later `recorded_at`, then
+    higher `id`); a `met` lapses to `not_met` once `observed_on + validity_days <= as_of`
+    (`lapsed_on` says when). No observation: `unknown`.
+    """
+    relevant = (o for o in observations if o.benchmark == benchmark_id)
+    return evaluate(catalogue, relevant, known_at, countries=[country]).benchmark_state(
+        country, benchmark_id, as_of
+    )
+
+
+def standing(
+    catalogue: Catalogue,
+    country: str,
+    area: str,
+    observations: Iterable[Observation],
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+) -> Standing:
+    """Return `country`'s standing in `area` at `as_of`, from evidence recorded by `known_at`.
+
+    The held tier advances at once, falls only after the area's grace period (`on_notice`
+    meanwhile), and is suspended at once by a lapsed integrity benchmark it relies on.
+    """
+    return evaluate(catalogue, observations, known_at, countries=[country]).standing(
+        country, area, as_of
+    )
+
+
+def standings(
+    catalogue: Catalogue,
+    observations: Iterable[Observation],
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    countries: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+) -> list[Standing]:
+    """Return every country x area standing at `as_of`, by catalogue country then area order."""
+    return evaluate(catalogue, observations, known_at, countries=countries).standings(
+        as_of, countries, areas
+    )
+
+
+def standings_series(
+    catalogue: Catalogue,
+    observations: Iterable[Observation],
+    dates: Sequence[dt.date],
+    known_at: dt.datetime | None = None,
+    countries: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+) -> dict[dt.date, list[Standing]]:
+    """Return `standings()` at each of `dates`, from one sweep of the history."""
+    return evaluate(catalogue, observations, known_at, countries=countries).series(
+        dates, countries, areas
+    )
+
+
+def changes(
+    catalogue: Catalogue,
+    observations: Iterable[Observation],
+    until: dt.date,
+    since: dt.date | None = None,
+    known_at: dt.datetime | None = None,
+    countries: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+) -> list[Change]:
+    """Return the changes of standing with `since <= on <= until` (both inclusive).
+
+    Sorted by (date, catalogue country order, catalogue area order).
+    """
+    return evaluate(catalogue, observations, known_at, countries=countries).changes(
+        until, since, countries, areas
+    )

@@ -1,0 +1,12 @@
+"""URL map: the public monitor, the read-only API under /api/v1/, and the analysts' admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from oip.api.routes import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("oip.monitor.urls")),
+]
