@@ -33,7 +33,7 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
-def yaml_record(benchmark: str, **overrides: str) -> str:
+def yaml_record(benchmark: str, /, **overrides: str) -> str:
     fields = {
         "country": "ME",
         "benchmark": benchmark,
@@ -124,7 +124,7 @@ def test_errors_in_several_files_are_all_reported(tmp_path: Path, benchmark: str
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("latin1.csv", HEADER.encode() + "ME,x,met,2022-01-01,,Caf\xe9,,,,\n".encode("latin-1"), "after line 1: -: not UTF-8 text (invalid continuation byte)"),
+        ("latin1.csv", HEADER.encode() + "ME,x,met,2022-01-01,,Caf\xe9,,,,\n".encode("latin-1"), "line 2: -: not UTF-8 text (invalid continuation byte at column 25)"),
         ("broken.yaml", "observations:\n  - {country: ME\n", "line 3: -: malformed YAML: expected ',' or '}', but got '<stream end>'"),
         ("empty.csv", "", "line 1: -: empty file: expected a header row"),
         ("cols.csv", "country,benchmark,colour\n", "line 1: header: missing column(s) status, observed_on, source_title; unknown column(s) colour"),

@@ -280,6 +280,16 @@ def _open_text(path: Path) -> io.TextIOWrapper:
         raise FileProblem(RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")) from exc
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """A safe loader that leaves dates as text, so a bad date is a field error, not a crash."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> Iterator[RawRecord]:
     with _open_text(path) as handle:
         try:
@@ -289,7 +299,7 @@ def _read_yaml(path: Path) -> Iterator[RawRecord]:
                 RecordError(str(path), "file", "-", f"not UTF-8 text (byte {exc.start}: {exc.reason})")
             ) from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "file"
@@ -314,9 +324,26 @@ def _read_yaml(path: Path) -> Iterator[RawRecord]:
                 yield kind, label, item
 
 
+def _decoded_lines(path: Path, handle: Any) -> Iterator[str]:
+    """Decode a binary file line by line, so a bad byte is reported with its line."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                RecordError(str(path), f"line {number}", "-", f"not UTF-8 text ({exc.reason} at column {exc.start + 1})")
+            ) from exc
+
+
 def _read_csv(path: Path) -> Iterator[RawRecord]:
-    with _open_text(path) as handle:
-        reader = csv.reader(handle)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise FileProblem(RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")) from exc
+    with handle:
+        reader = csv.reader(_decoded_lines(path, handle))
         try:
             try:
                 header = next(reader)
@@ -342,10 +369,6 @@ def _read_csv(path: Path) -> Iterator[RawRecord]:
                     continue
                 cells = dict(zip(header, row, strict=True))
                 yield "observation", label, _csv_to_raw(cells)
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                RecordError(str(path), f"after line {reader.line_num}", "-", f"not UTF-8 text ({exc.reason})")
-            ) from exc
         except csv.Error as exc:
             raise FileProblem(RecordError(str(path), f"line {reader.line_num}", "-", f"malformed CSV: {exc}")) from exc
 

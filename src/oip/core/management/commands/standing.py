@@ -1,0 +1,71 @@
+"""`oip standing`: each country's tier per area at a date, with what holds it and what is missing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from oip.catalogue.fetch import current_catalogue
+from oip.conditionality.present import standing_dict, table
+from oip.core.arguments import date_arg, datetime_arg, today
+from oip.evidence.fetch import evaluation
+
+
+class Command(BaseCommand):
+    help = "Print standings (country x area) as of a date, as JSON, CSV or a table."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--as-of", type=date_arg, default=None, help="date (default: today)")
+        parser.add_argument("--known-at", type=datetime_arg, default=None, help="only evidence recorded by then")
+        parser.add_argument("--country", action="append", default=None, help="country code (repeatable)")
+        parser.add_argument("--area", action="append", default=None, help="area id (repeatable)")
+        parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        catalogue = current_catalogue()
+        as_of = options["as_of"] or today()
+        try:
+            standings = evaluation(options["known_at"]).standings(
+                as_of, countries=options["country"], areas=options["area"]
+            )
+        except KeyError as exc:
+            raise CommandError(f"unknown country or area: {exc.args[0]}", returncode=2) from exc
+        rows = [standing_dict(catalogue, s) for s in standings]
+        fmt = options["format"]
+        if fmt == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+        elif fmt == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(["country", "area", "as_of", "tier", "tier_name", "raw_tier", "status", "since", "notice_until", "next_tier", "missing"])
+            for r in rows:
+                writer.writerow([r["country"], r["area"], r["as_of"], r["tier"], r["tier_name"], r["raw_tier"], r["status"], r["since"] or "", r["notice_until"] or "", r["next_tier"] if r["next_tier"] is not None else "", len(r["missing"])])
+        else:
+            self.stdout.write(
+                table(
+                    ["country", "area", "tier", "status", "since", "notice until", "missing for next"],
+                    [
+                        [
+                            r["country"],
+                            r["area"],
+                            f"{r['tier']} {r['tier_name']}",
+                            r["status"].replace("_", " "),
+                            r["since"] or "-",
+                            r["notice_until"] or "-",
+                            _missing_summary(r["missing"]),
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
+
+
+def _missing_summary(missing: list[dict[str, Any]]) -> str:
+    if not missing:
+        return "-"
+    unknown = sum(1 for m in missing if m["status"] == "unknown")
+    eu = sum(1 for m in missing if m["who"] in ("eu", "joint"))
+    return f"{len(missing)} ({unknown} not assessed, {eu} need the EU)"
