@@ -1,0 +1,124 @@
+"""Benchmark the conditionality engine on 200,000 generated observations.
+
+    PYTHONPATH=src .venv/bin/python bench/bench_engine.py [--n 200000] [--synthetic]
+
+Prints, best of `--repeat` runs:
+- all standings at one date, cold (grouping, sorting, sweeping from the raw observations;
+  target <= 100 ms) and warm (from a cached `Evaluation`, as the web layer serves it);
+- the monthly series over 10 years, 120 dates, cold (target <= 2 s);
+- the change feed;
+- peak memory (tracemalloc, in a separate run, and the process's max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import (  # noqa: E402 - after the path set-up
+    END,
+    country_codes,
+    extend_countries,
+    generate_observations,
+    load_bench_catalogue,
+)
+
+from oip.conditionality import evaluate, standings, standings_series  # noqa: E402
+
+TARGET_ONE_DATE_S = 0.100
+TARGET_SERIES_S = 2.0
+
+
+def monthly(end: dt.date, count: int) -> list[dt.date]:
+    """Return `count` month-end-aligned dates (same day of month, clamped to 28) up to `end`."""
+    dates = []
+    year, month = end.year, end.month
+    for _ in range(count):
+        dates.append(dt.date(year, month, min(end.day, 28)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return dates[::-1]
+
+
+def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, float]:
+    """Return the best and median wall time of `repeat` runs of `run`, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the conditionality engine.")
+    parser.add_argument("--n", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--synthetic", action="store_true", help="use the synthetic catalogue")
+    args = parser.parse_args()
+
+    catalogue = load_bench_catalogue(args.synthetic)
+    catalogue = extend_countries(catalogue, country_codes(catalogue, 10))
+    started = time.perf_counter()
+    observations = generate_observations(catalogue, n=args.n)
+    generated_in = time.perf_counter() - started
+    benchmarks = sum(1 for _ in catalogue.benchmarks())
+    print(
+        f"catalogue {catalogue.version!r}: {len(catalogue.areas)} areas, "
+        f"{len(catalogue.targets)} targets, {benchmarks} benchmarks, "
+        f"{len(catalogue.countries)} countries; {len(observations)} observations "
+        f"(generated in {generated_in:.2f} s)"
+    )
+    dates = monthly(END, 120)
+
+    one_cold = best_of(args.repeat, lambda: standings(catalogue, observations, END))
+    cached = evaluate(catalogue, observations)
+    cached.standings(END)
+    one_warm = best_of(args.repeat, lambda: cached.standings(END))
+    series_cold = best_of(args.repeat, lambda: standings_series(catalogue, observations, dates))
+    feed = best_of(args.repeat, lambda: evaluate(catalogue, observations).changes(until=END))
+
+    result = standings(catalogue, observations, END)
+    tiers = [s.tier for s in result]
+    statuses = {s: sum(x.status == s for x in result) for s in ("stable", "on_notice", "suspended")}
+    print(
+        f"{len(result)} standings at {END}: tiers 0-3 = {[tiers.count(t) for t in range(4)]}, "
+        f"{statuses}; {len(cached.changes(until=END))} changes over the period"
+    )
+
+    def report(label: str, timing: tuple[float, float], target: float | None = None) -> None:
+        best, median = timing
+        verdict = "" if target is None else (" OK" if best <= target else " OVER TARGET")
+        goal = "" if target is None else f" (target <= {target * 1000:.0f} ms)"
+        print(
+            f"{label:<46} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms{goal}{verdict}"
+        )
+
+    report("all standings at one date, cold", one_cold, TARGET_ONE_DATE_S)
+    report("all standings at one date, cached Evaluation", one_warm)
+    report("monthly series, 120 dates, cold", series_cold, TARGET_SERIES_S)
+    report("change feed, cold", feed)
+
+    tracemalloc.start()
+    standings_series(catalogue, observations, dates)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"peak memory of the series run (tracemalloc): {peak / 2**20:.1f} MiB; "
+        f"process max RSS (incl. the observations): {max_rss_kib / 1024:.1f} MiB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
