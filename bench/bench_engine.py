@@ -25,15 +25,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import (  # noqa: E402 - after the path set-up
+from generate import (
     END,
     country_codes,
     extend_countries,
     generate_observations,
     load_bench_catalogue,
 )
-
-from oip.conditionality import evaluate, standings, standings_series  # noqa: E402
+from oip.conditionality import evaluate, standings, standings_series
 
 TARGET_ONE_DATE_S = 0.100
 TARGET_SERIES_S = 2.0

@@ -246,7 +246,7 @@ def load_bench_catalogue(synthetic: bool = False) -> Catalogue:
     """Return the real catalogue, or the synthetic one if asked or the real one is unavailable."""
     if not synthetic:
         try:
-            from oip.catalogue.loader import load_catalogue  # noqa: PLC0415 - lazy on purpose
+            from oip.catalogue.loader import load_catalogue
 
             return load_catalogue()
         except Exception as error:  # the real catalogue may still be being written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,9 +17,8 @@ def catalogue() -> Catalogue:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from oip.catalogue.actions import load_catalogue_into_db
 
     with django_db_blocker.unblock():
         load_catalogue_into_db(load_catalogue())
-    yield

@@ -62,7 +62,9 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("OIP_DEBUG must be off in production")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
-        raise ImproperlyConfigured("OIP_ALLOWED_HOSTS must list the served host names in production")
+        raise ImproperlyConfigured(
+            "OIP_ALLOWED_HOSTS must list the served host names in production"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

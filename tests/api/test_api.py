@@ -45,7 +45,14 @@ def me_eppo(client: Client, as_of: str) -> dict[str, Any]:
     ],
 )
 def test_scenario_standings(
-    client: Client, scenario: None, as_of: str, tier: int, raw_tier: int, status: str, since: str | None, notice_until: str | None
+    client: Client,
+    scenario: None,
+    as_of: str,
+    tier: int,
+    raw_tier: int,
+    status: str,
+    since: str | None,
+    notice_until: str | None,
 ) -> None:
     row = me_eppo(client, as_of)
     assert (row["tier"], row["raw_tier"], row["status"], row["since"], row["notice_until"]) == (
@@ -135,7 +142,10 @@ def test_known_at_reproduces_what_was_known(client: Client, scenario: None, tmp_
     import_evidence([later], recorded_by="test")
     from urllib.parse import quote
 
-    again = get(client, f"/api/v1/standings?country=ME&area=eppo&as_of=2025-09-01&known_at={quote(recorded_at)}")
+    again = get(
+        client,
+        f"/api/v1/standings?country=ME&area=eppo&as_of=2025-09-01&known_at={quote(recorded_at)}",
+    )
     assert again == before
 
 

@@ -35,7 +35,10 @@ def test_validate_exits_1_with_a_line_per_problem(tmp_path: Path) -> None:
     directory = tmp_path / "c"
     shutil.copytree(default_directory(), directory)
     path = directory / "areas" / "01-cyber.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    tier: 1\n", "    tier: 7\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    tier: 1\n", "    tier: 7\n", 1),
+        encoding="utf-8",
+    )
     err = io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command("catalogue", "validate", "--dir", str(directory), stderr=err)
@@ -48,14 +51,41 @@ def test_validate_exits_1_with_a_line_per_problem(tmp_path: Path) -> None:
 
 def test_export_follows_the_contract() -> None:
     data = json.loads(run("export", "--format", "json"))
-    assert list(data) == ["version", "countries", "tiers", "instruments", "bodies", "areas", "milestones", "targets"]
+    assert list(data) == [
+        "version",
+        "countries",
+        "tiers",
+        "instruments",
+        "bodies",
+        "areas",
+        "milestones",
+        "targets",
+    ]
     assert data["countries"][0] == {"code": "AL", "name": "Albania"}
     assert set(data["areas"][0]) >= {"id", "title", "quorum", "grace_days", "source"}
     target = data["targets"][0]
-    assert set(target) >= {"id", "area", "tier", "title", "who", "bodies", "instruments", "source", "benchmarks"}
-    assert set(target["benchmarks"][0]) >= {"id", "kind", "statement", "accepted_evidence", "validity_days"}
+    assert set(target) >= {
+        "id",
+        "area",
+        "tier",
+        "title",
+        "who",
+        "bodies",
+        "instruments",
+        "source",
+        "benchmarks",
+    }
+    assert set(target["benchmarks"][0]) >= {
+        "id",
+        "kind",
+        "statement",
+        "accepted_evidence",
+        "validity_days",
+    }
     assert len([t for t in data["targets"] if t["source"] == "menu"]) == 69
-    assert any(a["id"] == "financial-integrity" and a["source"] == "memo-text" for a in data["areas"])
+    assert any(
+        a["id"] == "financial-integrity" and a["source"] == "memo-text" for a in data["areas"]
+    )
     assert all(m["due"] <= "2027-12-31" for m in data["milestones"])
 
 
@@ -69,7 +99,14 @@ def test_load_is_idempotent() -> None:
 @pytest.mark.django_db
 def test_changed_content_under_the_same_version_is_refused() -> None:
     catalogue = load_catalogue()
-    changed = catalogue.model_copy(update={"areas": (catalogue.areas[0].model_copy(update={"title": "Cyber"}), *catalogue.areas[1:])})
+    changed = catalogue.model_copy(
+        update={
+            "areas": (
+                catalogue.areas[0].model_copy(update={"title": "Cyber"}),
+                *catalogue.areas[1:],
+            )
+        }
+    )
     with pytest.raises(CatalogueLoadRefused, match="bump `version`"):
         load_catalogue_into_db(changed)
 
@@ -77,7 +114,15 @@ def test_changed_content_under_the_same_version_is_refused() -> None:
 @pytest.mark.django_db
 def test_a_new_version_is_recorded_with_its_hash() -> None:
     catalogue = load_catalogue()
-    changed = catalogue.model_copy(update={"version": "2026.2", "areas": (catalogue.areas[0].model_copy(update={"title": "Cyber"}), *catalogue.areas[1:])})
+    changed = catalogue.model_copy(
+        update={
+            "version": "2026.2",
+            "areas": (
+                catalogue.areas[0].model_copy(update={"title": "Cyber"}),
+                *catalogue.areas[1:],
+            ),
+        }
+    )
     result = load_catalogue_into_db(changed)
     assert result.changed is True
     latest = CatalogueVersion.objects.first()
@@ -88,15 +133,23 @@ def test_a_new_version_is_recorded_with_its_hash() -> None:
 @pytest.mark.django_db
 def test_dropping_a_benchmark_with_evidence_is_refused(catalogue_with_evidence: str) -> None:
     catalogue = load_catalogue()
-    target = next(t for t in catalogue.targets if any(b.id == catalogue_with_evidence for b in t.benchmarks))
+    target = next(
+        t for t in catalogue.targets if any(b.id == catalogue_with_evidence for b in t.benchmarks)
+    )
     kept = tuple(b for b in target.benchmarks if b.id != catalogue_with_evidence)
     if not kept:
         pytest.skip("target has a single benchmark")
     new_target = target.model_copy(update={"benchmarks": kept})
     changed = catalogue.model_copy(
-        update={"version": "2026.9", "targets": tuple(new_target if t.id == target.id else t for t in catalogue.targets)}
+        update={
+            "version": "2026.9",
+            "targets": tuple(new_target if t.id == target.id else t for t in catalogue.targets),
+        }
     )
-    with pytest.raises(CatalogueLoadRefused, match=f"benchmarks with evidence would be dropped: {catalogue_with_evidence}"):
+    with pytest.raises(
+        CatalogueLoadRefused,
+        match=f"benchmarks with evidence would be dropped: {catalogue_with_evidence}",
+    ):
         load_catalogue_into_db(changed)
     assert Benchmark.objects.filter(id=catalogue_with_evidence).exists()
     assert not CatalogueVersion.objects.filter(version="2026.9").exists()

@@ -43,7 +43,11 @@ def test_shipped_catalogue_is_valid() -> None:
 def test_duplicate_benchmark_id_names_file_line_and_field(copy: Path) -> None:
     area_file = first_area_file(copy)
     text = area_file.read_text(encoding="utf-8")
-    ids = [line.split("id:", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- id:") and line.startswith("      ")]
+    ids = [
+        line.split("id:", 1)[1].strip()
+        for line in text.splitlines()
+        if line.strip().startswith("- id:") and line.startswith("      ")
+    ]
     first, second = ids[0], ids[1]
     line = replace_once(area_file, f"id: {second}", f"id: {first}")
     assert problems(copy) == [
@@ -62,7 +66,9 @@ def test_unknown_body(copy: Path) -> None:
 def test_unknown_area(copy: Path) -> None:
     area_file = copy / "areas" / "01-cyber.yaml"
     line = replace_once(area_file, "    tier: 1\n", "    tier: 1\n    area: cyberspace\n")
-    assert problems(copy) == [f"areas/01-cyber.yaml:{line + 1}: targets[0].area: unknown area 'cyberspace'"]
+    assert problems(copy) == [
+        f"areas/01-cyber.yaml:{line + 1}: targets[0].area: unknown area 'cyberspace'"
+    ]
 
 
 def test_tier_out_of_range(copy: Path) -> None:
@@ -97,7 +103,9 @@ def test_empty_statement(copy: Path) -> None:
 
 
 def test_malformed_yaml_names_the_line(copy: Path) -> None:
-    (copy / "bodies.yaml").write_text("bodies:\n  - id: enisa\n    name: [unclosed\n", encoding="utf-8")
+    (copy / "bodies.yaml").write_text(
+        "bodies:\n  - id: enisa\n    name: [unclosed\n", encoding="utf-8"
+    )
     found = problems(copy)
     assert len(found) == 1
     assert found[0].startswith("bodies.yaml:")

@@ -14,7 +14,12 @@ SENSITIVE_AREAS = ("cyber", "fdi", "eppo", "eurojust", "fimi", "financial-integr
 
 
 def test_every_menu_item_is_a_target_in_its_area_and_tier(catalogue: Catalogue) -> None:
-    expected = {(area, tier, title) for area, tiers in MENU.items() for tier, titles in tiers.items() for title in titles}
+    expected = {
+        (area, tier, title)
+        for area, tiers in MENU.items()
+        for tier, titles in tiers.items()
+        for title in titles
+    }
     actual = {(t.area, t.tier, t.title) for t in catalogue.targets if t.source == "menu"}
     assert sorted(expected - actual) == []
     assert sorted(actual - expected) == []
@@ -70,7 +75,8 @@ def test_every_target_has_a_benchmark_with_accepted_evidence(catalogue: Catalogu
     for target in catalogue.targets:
         assert target.benchmarks, target.id
         for benchmark in target.benchmarks:
-            assert benchmark.statement.strip() and benchmark.accepted_evidence.strip(), benchmark.id
+            assert benchmark.statement.strip(), benchmark.id
+            assert benchmark.accepted_evidence.strip(), benchmark.id
 
 
 def test_practice_is_told_from_law_on_paper(catalogue: Catalogue) -> None:

@@ -55,11 +55,18 @@ def test_yaml_import_records_observation_with_source(tmp_path: Path, benchmark: 
     result = import_evidence([path], recorded_by="analyst")
     assert (result.created, result.skipped) == (1, 0)
     observation = Observation.objects.select_related("source").get()
-    assert (observation.country_id, observation.benchmark_id, observation.status) == ("ME", benchmark, "met")
+    assert (observation.country_id, observation.benchmark_id, observation.status) == (
+        "ME",
+        benchmark,
+        "met",
+    )
     assert observation.observed_on == dt.date(2022, 9, 22)
     assert observation.note == "by 2022"
     assert observation.recorded_by == "analyst"
-    assert (observation.source.url, observation.source.publisher) == ("https://example.org/wa", "EPPO")
+    assert (observation.source.url, observation.source.publisher) == (
+        "https://example.org/wa",
+        "EPPO",
+    )
     assert observation.source.published_on == dt.date(2022, 10, 12)
 
 
@@ -76,13 +83,17 @@ def test_csv_import(tmp_path: Path, benchmark: str) -> None:
         tmp_path,
         "e.csv",
         HEADER
-        + f"AL,{benchmark},partial,2024-03-12,https://example.org/x,Title,Pub,n.d.,\"quote, with comma\",\n"
+        + f'AL,{benchmark},partial,2024-03-12,https://example.org/x,Title,Pub,n.d.,"quote, with comma",\n'
         + f"XK,{benchmark},not_met,2025-01-01,,Offline report,KCSS,2025-01-02,,\n",
     )
     result = import_evidence([path], recorded_by="a")
     assert result.created == 2
     first = Observation.objects.select_related("source").get(country_id="AL")
-    assert (first.status, first.source.published_on, first.source.excerpt) == ("partial", None, "quote, with comma")
+    assert (first.status, first.source.published_on, first.source.excerpt) == (
+        "partial",
+        None,
+        "quote, with comma",
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,18 +101,31 @@ def test_csv_import(tmp_path: Path, benchmark: str) -> None:
     [
         ({"country": "FR"}, "country: unknown country 'FR'"),
         ({"benchmark": "no.such.benchmark"}, "benchmark: unknown benchmark 'no.such.benchmark'"),
-        ({"status": "done"}, "status: must be one of met, partial, not_met, not_applicable, got 'done'"),
+        (
+            {"status": "done"},
+            "status: must be one of met, partial, not_met, not_applicable, got 'done'",
+        ),
         ({"observed_on": "2022-13-01"}, "observed_on: not a date (YYYY-MM-DD): '2022-13-01'"),
-        ({"observed_on": "2099-01-01"}, "observed_on: 2099-01-01 is in the future (today is 2026-11-21)"),
+        (
+            {"observed_on": "2099-01-01"},
+            "observed_on: 2099-01-01 is in the future (today is 2026-11-21)",
+        ),
         ({"source": "<omit>"}, "source: required: no source, no observation"),
-        ({"source": "{title: T, url: 'ftp://x'}"}, "source.url: must start with http:// or https://, got 'ftp://x'"),
+        (
+            {"source": "{title: T, url: 'ftp://x'}"},
+            "source.url: must start with http:// or https://, got 'ftp://x'",
+        ),
         ({"source": "{url: 'https://x.org'}"}, "source.title: required"),
     ],
 )
 def test_each_bad_record_is_named_and_nothing_is_written(
     tmp_path: Path, benchmark: str, override: dict[str, str], expected: str
 ) -> None:
-    path = write(tmp_path, "bad.yaml", "observations:\n" + yaml_record(benchmark) + yaml_record(benchmark, **override))
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        "observations:\n" + yaml_record(benchmark) + yaml_record(benchmark, **override),
+    )
     before = counts()
     with pytest.raises(ImportFailed) as caught:
         import_evidence([path], recorded_by="a", today=dt.date(2026, 11, 21))
@@ -111,7 +135,12 @@ def test_each_bad_record_is_named_and_nothing_is_written(
 
 def test_errors_in_several_files_are_all_reported(tmp_path: Path, benchmark: str) -> None:
     good = write(tmp_path, "good.yaml", "observations:\n" + yaml_record(benchmark))
-    bad_csv = write(tmp_path, "bad.csv", HEADER + f"ME,{benchmark},met,2022-01-01,,,,,,\nME,{benchmark},maybe,2022-01-01,https://x.org,T,,,,\n")
+    bad_csv = write(
+        tmp_path,
+        "bad.csv",
+        HEADER
+        + f"ME,{benchmark},met,2022-01-01,,,,,,\nME,{benchmark},maybe,2022-01-01,https://x.org,T,,,,\n",
+    )
     with pytest.raises(ImportFailed) as caught:
         import_evidence([good, bad_csv], recorded_by="a")
     assert [str(e) for e in caught.value.errors] == [
@@ -124,15 +153,29 @@ def test_errors_in_several_files_are_all_reported(tmp_path: Path, benchmark: str
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("latin1.csv", HEADER.encode() + "ME,x,met,2022-01-01,,Caf\xe9,,,,\n".encode("latin-1"), "line 2: -: not UTF-8 text (invalid continuation byte at column 25)"),
-        ("broken.yaml", "observations:\n  - {country: ME\n", "line 3: -: malformed YAML: expected ',' or '}', but got '<stream end>'"),
+        (
+            "latin1.csv",
+            HEADER.encode() + "ME,x,met,2022-01-01,,Caf\xe9,,,,\n".encode("latin-1"),
+            "line 2: -: not UTF-8 text (invalid continuation byte at column 25)",
+        ),
+        (
+            "broken.yaml",
+            "observations:\n  - {country: ME\n",
+            "line 3: -: malformed YAML: expected ',' or '}', but got '<stream end>'",
+        ),
         ("empty.csv", "", "line 1: -: empty file: expected a header row"),
-        ("cols.csv", "country,benchmark,colour\n", "line 1: header: missing column(s) status, observed_on, source_title; unknown column(s) colour"),
+        (
+            "cols.csv",
+            "country,benchmark,colour\n",
+            "line 1: header: missing column(s) status, observed_on, source_title; unknown column(s) colour",
+        ),
         ("list.yaml", "- 1\n- 2\n", "file: -: expected a mapping with an `observations:` list"),
         ("data.txt", "hello", "file: -: unsupported file type (use .yaml, .yml or .csv)"),
     ],
 )
-def test_malformed_files_are_refused_whole(tmp_path: Path, name: str, content: str | bytes, expected: str) -> None:
+def test_malformed_files_are_refused_whole(
+    tmp_path: Path, name: str, content: str | bytes, expected: str
+) -> None:
     path = write(tmp_path, name, content)
     with pytest.raises(ImportFailed) as caught:
         import_evidence([path], recorded_by="a")
@@ -148,7 +191,13 @@ def test_short_csv_row_is_named(tmp_path: Path, benchmark: str) -> None:
 
 
 def test_command_exits_1_and_prints_each_problem(tmp_path: Path, benchmark: str) -> None:
-    path = write(tmp_path, "bad.yaml", "observations:\n" + yaml_record(benchmark, country="ZZ") + yaml_record(benchmark, status="x"))
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        "observations:\n"
+        + yaml_record(benchmark, country="ZZ")
+        + yaml_record(benchmark, status="x"),
+    )
     err = io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command("evidence", "import", str(path), stderr=err)
@@ -172,7 +221,9 @@ def test_command_reports_created_and_skipped(tmp_path: Path, benchmark: str) -> 
 
 
 def test_observations_are_append_only(tmp_path: Path, benchmark: str) -> None:
-    import_evidence([write(tmp_path, "e.yaml", "observations:\n" + yaml_record(benchmark))], recorded_by="a")
+    import_evidence(
+        [write(tmp_path, "e.yaml", "observations:\n" + yaml_record(benchmark))], recorded_by="a"
+    )
     observation = Observation.objects.get()
     observation.status = "not_met"
     with pytest.raises(AppendOnlyError):

@@ -155,7 +155,9 @@ def evidence(request: HttpRequest, filters: Query[EvidenceFilter]) -> dict[str, 
     }
 
 
-@api.get("/context-notes", response=list[ContextNoteOut], tags=["evidence"], summary="Context notes")
+@api.get(
+    "/context-notes", response=list[ContextNoteOut], tags=["evidence"], summary="Context notes"
+)
 def context_notes(request: HttpRequest, filters: Query[NoteFilter]) -> list[dict[str, Any]]:
     """Dated, sourced context that is not a benchmark, for a country (with the regional
     notes) and an area (with the notes for all areas)."""

@@ -41,7 +41,11 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
             f"catalogue content changed but its version is still {catalogue.version!r}: "
             "bump `version` in catalogue.yaml to load it"
         )
-    if CatalogueVersion.objects.filter(version=catalogue.version).exclude(content_hash=digest).exists():
+    if (
+        CatalogueVersion.objects.filter(version=catalogue.version)
+        .exclude(content_hash=digest)
+        .exists()
+    ):
         raise CatalogueLoadRefused(
             f"version {catalogue.version!r} was loaded before with other content: "
             "choose a new version label"

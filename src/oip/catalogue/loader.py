@@ -121,9 +121,7 @@ def _to_data(node: yaml.Node, loc: Loc, located: _Located, display: str) -> Any:
             located.lines[(*loc, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_data(item, (*loc, i), located, display) for i, item in enumerate(node.value)
-        ]
+        return [_to_data(item, (*loc, i), located, display) for i, item in enumerate(node.value)]
     # Scalars: compose() already resolved the tag (int, date, null, bool); construct it.
     return _SCALARS.construct_object(node, deep=True)
 
@@ -205,7 +203,9 @@ class _Assembler:
         main = self.read(self.directory / "catalogue.yaml")
         if main is not None:
             data, located, display = main
-            self._check_keys(data, {"version", "countries", "tiers", "instruments"}, located, display)
+            self._check_keys(
+                data, {"version", "countries", "tiers", "instruments"}, located, display
+            )
             if data.get("version") in (None, ""):
                 self.problem(display, located, ("version",), "required")
             else:
@@ -246,10 +246,17 @@ class _Assembler:
                 )
                 self.data["targets"].append(target)
 
-    def _check_keys(self, data: dict[str, Any], allowed: set[str], located: _Located, display: str) -> None:
+    def _check_keys(
+        self, data: dict[str, Any], allowed: set[str], located: _Located, display: str
+    ) -> None:
         for key in data:
             if key not in allowed:
-                self.problem(display, located, (key,), f"unknown key (expected one of {', '.join(sorted(allowed))})")
+                self.problem(
+                    display,
+                    located,
+                    (key,),
+                    f"unknown key (expected one of {', '.join(sorted(allowed))})",
+                )
 
     def locate(self, loc: Loc) -> Problem:
         """Turn a location in the assembled structure into file, line and field."""
@@ -309,10 +316,7 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
                 **{
                     "version": assembler.data["version"],
                     **{
-                        key: tuple(
-                            model.model_validate(item)
-                            for item in assembler.data[key]
-                        )
+                        key: tuple(model.model_validate(item) for item in assembler.data[key])
                         for key, model in (
                             ("countries", Country),
                             ("tiers", Tier),
@@ -334,7 +338,9 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
             if target.tier not in {t.level for t in catalogue.tiers}:
                 where = assembler.locate(("targets", i, "tier"))
                 assembler.problems.append(
-                    Problem(where.file, where.line, where.field, f"tier {target.tier} is not defined")
+                    Problem(
+                        where.file, where.line, where.field, f"tier {target.tier} is not defined"
+                    )
                 )
         if not assembler.problems:
             return Catalogue.model_validate(catalogue.model_dump())

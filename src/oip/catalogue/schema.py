@@ -183,7 +183,9 @@ def reference_problems(catalogue: Catalogue) -> Iterator[tuple[tuple[str | int, 
     """
     seen: dict[str, str] = {}
 
-    def unique(kind: str, ident: str, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    def unique(
+        kind: str, ident: str, loc: tuple[str | int, ...]
+    ) -> Iterator[tuple[tuple[str | int, ...], str]]:
         key = f"{kind}:{ident}"
         if key in seen:
             yield loc, f"duplicate {kind} id {ident!r}"
@@ -211,9 +213,9 @@ def reference_problems(catalogue: Catalogue) -> Iterator[tuple[tuple[str | int, 
         target_ids.add(target.id)
         if target.area not in area_ids:
             yield ("targets", i, "area"), f"unknown area {target.area!r}"
-        for j, body in enumerate(target.bodies):
-            if body not in body_ids:
-                yield ("targets", i, "bodies", j), f"unknown body {body!r}"
+        for j, body_id in enumerate(target.bodies):
+            if body_id not in body_ids:
+                yield ("targets", i, "bodies", j), f"unknown body {body_id!r}"
         for j, code in enumerate(target.instruments):
             if code not in instrument_codes:
                 yield ("targets", i, "instruments", j), f"unknown instrument {code!r}"

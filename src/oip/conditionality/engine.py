@@ -29,16 +29,16 @@ Rules beyond the letter of DESIGN.md (decisions, stated once here):
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, lt, ne
 from typing import Final
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality.types import (
     BenchmarkState,
-    BenchmarkStatus,
     Change,
     ChangeKind,
     Observation,
@@ -58,28 +58,22 @@ __all__ = [
     "targets_needed",
 ]
 
-# Benchmark statuses as small ints inside the sweep; names only at the boundary.
-_UNKNOWN: Final = 0
-_MET: Final = 1
-_PARTIAL: Final = 2
-_NOT_MET: Final = 3
-_NOT_APPLICABLE: Final = 4
-_STATUS_NAMES: Final[tuple[BenchmarkStatus, ...]] = (
-    "unknown",
-    "met",
-    "partial",
-    "not_met",
-    "not_applicable",
-)
-_STATUS_CODES: Final[dict[str, int]] = {name: code for code, name in enumerate(_STATUS_NAMES)}
-_SATISFIED: Final = (False, True, False, False, True)
+_SATISFIED_STATUS: Final[dict[str, bool]] = {
+    "met": True,
+    "not_applicable": True,
+    "partial": False,
+    "not_met": False,
+}
 
+# Standing statuses as small ints inside the sweep; names only at the boundary.
 _STABLE: Final = 0
 _ON_NOTICE: Final = 1
 _SUSPENDED: Final = 2
 _STANDING_STATUS_NAMES: Final[tuple[StandingStatus, ...]] = ("stable", "on_notice", "suspended")
 
-_OBSERVATION_ORDER: Final = attrgetter("observed_on", "recorded_at", "id")
+_OBSERVED_ON: Final = attrgetter("observed_on")
+_STATUS: Final = attrgetter("status")
+_RECORD_ORDER: Final = attrgetter("recorded_at", "id")
 
 
 # -- the catalogue, compiled once per evaluation -----------------------------------------------
@@ -204,59 +198,69 @@ def _compile(catalogue: Catalogue) -> dict[str, _AreaModel]:
 class _Timeline:
     """The observations of one benchmark in one country, as status over time.
 
-    `dates[k]` is a distinct `observed_on` and `winners[k]` the observation that wins it;
-    `transitions` lists (date, status code) each time the status changes, lapses included.
+    `dates[k]` is a distinct `observed_on` and `winners[k]` the observation that wins it (the
+    last recorded, then highest id). `change_dates` are the dates the status changes, lapses
+    included; `flip_dates`/`flip_satisfied` the dates it starts or stops being satisfied.
+    Built with C-level maps over the sorted observations: this runs for every observation.
     """
 
-    __slots__ = ("_states", "dates", "lapses", "spec", "transitions", "winners")
+    __slots__ = (
+        "_states",
+        "change_dates",
+        "dates",
+        "flip_dates",
+        "flip_satisfied",
+        "spec",
+        "winners",
+    )
 
     def __init__(self, spec: _BenchmarkSpec, observations: list[Observation]) -> None:
         self.spec = spec
-        observations.sort(key=_OBSERVATION_ORDER)
-        dates: list[dt.date] = []
-        winners: list[Observation] = []
-        last: dt.date | None = None
-        for observation in observations:
-            if observation.observed_on == last:
-                winners[-1] = observation  # sorted: a later record of the same day wins
-            else:
-                last = observation.observed_on
-                dates.append(last)
-                winners.append(observation)
+        observations.sort(key=_OBSERVED_ON)
+        dates = list(map(_OBSERVED_ON, observations))
+        last_of_day = list(map(ne, dates, dates[1:]))
+        last_of_day.append(True)
+        if all(last_of_day):
+            winners = observations
+        else:
+            _order_same_day_records(observations, last_of_day)
+            winners = list(compress(observations, last_of_day))
+            dates = list(compress(dates, last_of_day))
+        statuses: list[str] = list(map(_STATUS, winners))
         validity = spec.validity
-        lapses: list[dt.date | None] = []
-        transitions: list[tuple[dt.date, int]] = []
-        current = _UNKNOWN
-        count = len(winners)
-        for k, observation in enumerate(winners):
-            code = _STATUS_CODES[observation.status]
-            if code != current:
-                transitions.append((dates[k], code))
-                current = code
-            lapse = None
-            if code == _MET and validity is not None:
-                lapse = dates[k] + validity
-                if k + 1 == count or lapse < dates[k + 1]:
-                    transitions.append((lapse, _NOT_MET))
-                    current = _NOT_MET
-            lapses.append(lapse)
+        if validity is not None and "met" in statuses:
+            dates_with_lapses, statuses = _with_lapses(dates, statuses, validity)
+        else:
+            dates_with_lapses = dates
+        changed = [True, *map(ne, statuses[1:], statuses)]
+        change_dates = list(compress(dates_with_lapses, changed))
+        satisfied = list(map(_SATISFIED_STATUS.__getitem__, compress(statuses, changed)))
+        flipped = [satisfied[0], *map(ne, satisfied[1:], satisfied)]
         self.dates = dates
         self.winners = winners
-        self.lapses = lapses
-        self.transitions = transitions
+        self.change_dates = change_dates
+        self.flip_dates = list(compress(change_dates, flipped))
+        self.flip_satisfied = list(compress(satisfied, flipped))
         self._states: dict[int, BenchmarkState] = {}
+
+    def changed_on(self, day: dt.date) -> bool:
+        """Return whether the status changed on `day` (an observation or a lapse)."""
+        k = bisect_left(self.change_dates, day)
+        return k < len(self.change_dates) and self.change_dates[k] == day
 
     def state(self, on: dt.date) -> BenchmarkState:
         """Return the benchmark's state at `on` (memoised: one value per interval)."""
         k = bisect_right(self.dates, on) - 1
         if k < 0:
             return self.spec.unknown_state
-        lapse = self.lapses[k]
+        observation = self.winners[k]
+        lapse = None
+        if observation.status == "met" and self.spec.validity is not None:
+            lapse = observation.observed_on + self.spec.validity
         lapsed = lapse is not None and lapse <= on
         key = 2 * k + lapsed
         state = self._states.get(key)
         if state is None:
-            observation = self.winners[k]
             spec = self.spec
             state = BenchmarkState(
                 benchmark=spec.id,
@@ -272,6 +276,50 @@ class _Timeline:
             )
             self._states[key] = state
         return state
+
+
+def _order_same_day_records(observations: list[Observation], last_of_day: list[bool]) -> None:
+    """Sort each run of same-day observations by (recorded_at, id), in place, so its last wins.
+
+    `observations` is sorted by `observed_on`; `last_of_day[k]` is False inside a run.
+    """
+    k = 0
+    count = len(observations)
+    while k < count:
+        if last_of_day[k]:
+            k += 1
+            continue
+        end = k
+        while not last_of_day[end]:
+            end += 1
+        observations[k : end + 1] = sorted(observations[k : end + 1], key=_RECORD_ORDER)
+        k = end + 1
+
+
+def _with_lapses(
+    dates: list[dt.date], statuses: list[str], validity: dt.timedelta
+) -> tuple[list[dt.date], list[str]]:
+    """Return the (date, status) sequence with a `not_met` inserted where a `met` lapses.
+
+    A `met` observed on d lapses on d + validity unless the next observation is on or before.
+    """
+    lapse_dates = list(map(add, dates, repeat(validity, len(dates))))
+    lapsing = [*map(lt, lapse_dates, dates[1:]), True]
+    lapse_at = [k for k in compress(range(len(dates)), lapsing) if statuses[k] == "met"]
+    if not lapse_at:
+        return dates, statuses
+    merged_dates: list[dt.date] = []
+    merged_statuses: list[str] = []
+    start = 0
+    for k in lapse_at:
+        merged_dates.extend(dates[start : k + 1])
+        merged_statuses.extend(statuses[start : k + 1])
+        merged_dates.append(lapse_dates[k])
+        merged_statuses.append("not_met")
+        start = k + 1
+    merged_dates.extend(dates[start:])
+    merged_statuses.extend(statuses[start:])
+    return merged_dates, merged_statuses
 
 
 # -- one country in one area: the sweep --------------------------------------------------------
@@ -307,11 +355,23 @@ def _change_kind(held_before: int, status_before: int, held: int, status: int) -
 
 
 def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None]) -> _History:
-    """Replay one country's evidence in one area and return its standing over time."""
-    events: list[tuple[dt.date, int, int]] = []
+    """Replay one country's evidence in one area and return its standing over time.
+
+    Walks the days on which a benchmark starts or stops being satisfied, and notice expiries;
+    other status changes (partial <-> not_met) cannot move a standing, so they are only looked
+    up, by bisect, to name the cause of a change.
+    """
+    events: list[tuple[dt.date, int, bool]] = []
     for local, timeline in enumerate(timelines):
         if timeline is not None:
-            events.extend((day, local, code) for day, code in timeline.transitions)
+            events.extend(
+                zip(
+                    timeline.flip_dates,
+                    repeat(local, len(timeline.flip_dates)),
+                    timeline.flip_satisfied,
+                    strict=True,
+                )
+            )
     events.sort()
 
     benchmarks = model.benchmarks
@@ -321,13 +381,13 @@ def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None
     target_size = [len(target.benchmarks) for target in model.targets]
     target_tier = [target.tier for target in model.targets]
 
-    status = [_UNKNOWN] * len(benchmarks)
+    satisfied = [False] * len(benchmarks)
     satisfied_count = [0] * len(model.targets)
     achieved_per_tier = [0] * (model.max_tier + 1)
     held = raw = 0
     standing_status = _STABLE
     notice_until: dt.date | None = None
-    notice_cause: tuple[int, ...] = ()
+    notice_cause: set[int] = set()
     suspended_by: tuple[int, ...] = ()
     since: dt.date | None = None
 
@@ -335,6 +395,13 @@ def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None
     snapshots: list[_Snapshot] = []
     changes: list[Change] = []
     last_snapshot = _INITIAL
+
+    def changed_on(day: dt.date) -> set[int]:
+        return {
+            local
+            for local, timeline in enumerate(timelines)
+            if timeline is not None and timeline.changed_on(day)
+        }
 
     i = 0
     count = len(events)
@@ -347,42 +414,36 @@ def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None
         else:
             day = next_event
 
-        changed: list[int] = []
+        achieved_changed = False
         stopped_integrity: list[int] = []
         while i < count and events[i][0] == day:
-            _, local, code = events[i]
+            _, local, now = events[i]
             i += 1
-            before = status[local]
-            if before == code:
-                continue
-            status[local] = code
-            changed.append(local)
-            was, now = _SATISFIED[before], _SATISFIED[code]
-            if was == now:
-                continue
+            satisfied[local] = now
             target = target_of[local]
             if now:
                 satisfied_count[target] += 1
                 if satisfied_count[target] == target_size[target]:
                     achieved_per_tier[target_tier[target]] += 1
+                    achieved_changed = True
             else:
                 if satisfied_count[target] == target_size[target]:
                     achieved_per_tier[target_tier[target]] -= 1
+                    achieved_changed = True
                 satisfied_count[target] -= 1
                 if integrity[local] and tier_of[local] <= held:
                     stopped_integrity.append(local)
+        if not (achieved_changed or stopped_integrity or suspended_by or day == notice_until):
+            continue  # nothing that can move the standing changed today
         raw = model.raw_tier(achieved_per_tier)
 
         held_before, status_before = held, standing_status
         if suspended_by or stopped_integrity:
             suspended_by = tuple(
-                sorted(
-                    [local for local in suspended_by if not _SATISFIED[status[local]]]
-                    + stopped_integrity
-                )
+                sorted([b for b in suspended_by if not satisfied[b]] + stopped_integrity)
             )
         if suspended_by:
-            held = min(raw, min(tier_of[local] for local in suspended_by) - 1)
+            held = min(raw, min(tier_of[b] for b in suspended_by) - 1)
             standing_status = _SUSPENDED
             notice_until = None
         elif standing_status == _SUSPENDED or raw >= held:
@@ -393,7 +454,7 @@ def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None
             if standing_status == _STABLE:
                 standing_status = _ON_NOTICE
                 notice_until = day + model.grace
-                notice_cause = tuple(changed)
+                notice_cause = changed_on(day)
             if notice_until is not None and notice_until <= day:
                 held = raw
                 standing_status = _STABLE
@@ -402,9 +463,9 @@ def _sweep(country: str, model: _AreaModel, timelines: Sequence[_Timeline | None
         kind = _change_kind(held_before, status_before, held, standing_status)
         if kind is not None:
             since = day
-            cause = set(changed)
+            cause = notice_cause if kind == "on_notice" else changed_on(day)
             if kind == "fell" and status_before == _ON_NOTICE:
-                cause.update(notice_cause)
+                cause = cause | notice_cause
             changes.append(
                 Change(
                     country=country,

@@ -24,7 +24,9 @@ def datetime_arg(value: str) -> dt.datetime:
         else:
             parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a datetime (YYYY-MM-DDTHH:MM[:SS][+HH:MM]): {value!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"not a datetime (YYYY-MM-DDTHH:MM[:SS][+HH:MM]): {value!r}"
+        ) from None
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed

@@ -50,7 +50,9 @@ class ImportResult:
     files: tuple[str, ...] = field(default=())
 
 
-def _validated(paths: Sequence[Path], checker: Checker) -> Iterable[ObservationRecord | ContextRecord | RecordError]:
+def _validated(
+    paths: Sequence[Path], checker: Checker
+) -> Iterable[ObservationRecord | ContextRecord | RecordError]:
     for path in paths:
         try:
             for kind, label, raw in read_file(path):
@@ -96,7 +98,9 @@ def import_evidence(
     # Pass 2: the files validated; write them in one transaction.
     with transaction.atomic():
         source_ids = _store_sources(sources)
-        known = set(Observation.objects.values_list("fingerprint", flat=True).iterator(chunk_size=20_000))
+        known = set(
+            Observation.objects.values_list("fingerprint", flat=True).iterator(chunk_size=20_000)
+        )
         known_notes = set(ContextNote.objects.values_list("key", flat=True))
         batch = ImportBatch.objects.create(
             files=", ".join(str(f) for f in files), recorded_at=now, recorded_by=recorded_by[:150]
@@ -156,7 +160,9 @@ def import_evidence(
             batch_id = None
         else:
             _record_counts(batch, created, skipped)
-    return ImportResult(created, skipped, notes_created, notes_skipped, batch_id, tuple(map(str, files)))
+    return ImportResult(
+        created, skipped, notes_created, notes_skipped, batch_id, tuple(map(str, files))
+    )
 
 
 def _record_counts(batch: ImportBatch, created: int, skipped: int) -> None:
@@ -189,7 +195,9 @@ def _store_sources(sources: dict[str, SourceRecord]) -> dict[str, int]:
         new = [s.fingerprint for s in missing]
         for start in range(0, len(new), 900):
             chunk = new[start : start + 900]
-            ids.update(Source.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "id"))
+            ids.update(
+                Source.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "id")
+            )
     return ids
 
 
@@ -223,7 +231,9 @@ def record_observation(
     if isinstance(result, list):
         raise ImportFailed(result, len(result))
     with transaction.atomic():
-        source_id = _store_sources({result.source.fingerprint: result.source})[result.source.fingerprint]
+        source_id = _store_sources({result.source.fingerprint: result.source})[
+            result.source.fingerprint
+        ]
         return Observation.objects.create(
             country_id=result.country,
             benchmark_id=result.benchmark,

@@ -28,7 +28,9 @@ class ObservationForm(forms.ModelForm):  # type: ignore[type-arg]
     source_url = forms.URLField(required=False, max_length=1000, assume_scheme="https")
     source_title = forms.CharField(max_length=500)
     source_publisher = forms.CharField(required=False, max_length=300)
-    source_published_on = forms.DateField(required=False, help_text="leave empty if the source shows no date")
+    source_published_on = forms.DateField(
+        required=False, help_text="leave empty if the source shows no date"
+    )
     source_excerpt = forms.CharField(required=False, widget=forms.Textarea)
 
     class Meta:

@@ -47,7 +47,9 @@ def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservati
         rows = rows.filter(recorded_at__lte=known_at)
     return [
         CoreObservation(country, benchmark, status, observed_on, recorded_at, pk)
-        for country, benchmark, status, observed_on, recorded_at, pk in rows.iterator(chunk_size=10_000)
+        for country, benchmark, status, observed_on, recorded_at, pk in rows.iterator(
+            chunk_size=10_000
+        )
     ]
 
 

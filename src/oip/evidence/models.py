@@ -55,7 +55,9 @@ class Source(AppendOnlyModel):
     url = models.CharField(max_length=1000, blank=True)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=300, blank=True)
-    published_on = models.DateField(null=True, blank=True, help_text="empty = the source shows no date (n.d.)")
+    published_on = models.DateField(
+        null=True, blank=True, help_text="empty = the source shows no date (n.d.)"
+    )
     excerpt = models.TextField(blank=True)
     fingerprint = models.CharField(max_length=64, unique=True)
 

@@ -152,10 +152,13 @@ class Checker:
         note = _text(raw.get("note"))
         if errors:
             return errors
-        assert observed_on is not None and source is not None
+        assert observed_on is not None
+        assert source is not None
         return ObservationRecord(country, benchmark, status, observed_on, source, note)
 
-    def context(self, raw: dict[str, Any], file: str, record: str) -> ContextRecord | list[RecordError]:
+    def context(
+        self, raw: dict[str, Any], file: str, record: str
+    ) -> ContextRecord | list[RecordError]:
         errors: list[RecordError] = []
 
         def bad(field: str, message: str) -> None:
@@ -234,7 +237,9 @@ class Checker:
             if len(value) > MAX_TEXT[name]:
                 bad(f"{field}.{name}", f"longer than {MAX_TEXT[name]} characters")
                 ok = False
-        published_on = self._date(raw.get("published_on"), f"{field}.published_on", bad, required=False)
+        published_on = self._date(
+            raw.get("published_on"), f"{field}.published_on", bad, required=False
+        )
         if not ok:
             return None
         return SourceRecord(url, title, publisher, published_on, _text(raw.get("excerpt")))
@@ -270,14 +275,18 @@ def read_file(path: Path) -> Iterator[RawRecord]:
     elif suffix == ".csv":
         yield from _read_csv(path)
     else:
-        raise FileProblem(RecordError(str(path), "file", "-", "unsupported file type (use .yaml, .yml or .csv)"))
+        raise FileProblem(
+            RecordError(str(path), "file", "-", "unsupported file type (use .yaml, .yml or .csv)")
+        )
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
     try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - caller closes
+        return open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise FileProblem(RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")) from exc
+        raise FileProblem(
+            RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")
+        ) from exc
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -296,7 +305,9 @@ def _read_yaml(path: Path) -> Iterator[RawRecord]:
             text = handle.read()
         except UnicodeDecodeError as exc:
             raise FileProblem(
-                RecordError(str(path), "file", "-", f"not UTF-8 text (byte {exc.start}: {exc.reason})")
+                RecordError(
+                    str(path), "file", "-", f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+                )
             ) from exc
     try:
         data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
@@ -333,7 +344,12 @@ def _decoded_lines(path: Path, handle: Any) -> Iterator[str]:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise FileProblem(
-                RecordError(str(path), f"line {number}", "-", f"not UTF-8 text ({exc.reason} at column {exc.start + 1})")
+                RecordError(
+                    str(path),
+                    f"line {number}",
+                    "-",
+                    f"not UTF-8 text ({exc.reason} at column {exc.start + 1})",
+                )
             ) from exc
 
 
@@ -341,14 +357,18 @@ def _read_csv(path: Path) -> Iterator[RawRecord]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise FileProblem(RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")) from exc
+        raise FileProblem(
+            RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")
+        ) from exc
     with handle:
         reader = csv.reader(_decoded_lines(path, handle))
         try:
             try:
                 header = next(reader)
             except StopIteration:
-                raise FileProblem(RecordError(str(path), "line 1", "-", "empty file: expected a header row")) from None
+                raise FileProblem(
+                    RecordError(str(path), "line 1", "-", "empty file: expected a header row")
+                ) from None
             header = [h.strip() for h in header]
             missing = [c for c in REQUIRED_CSV_COLUMNS if c not in header]
             unknown = [c for c in header if c not in CSV_COLUMNS]
@@ -365,12 +385,18 @@ def _read_csv(path: Path) -> Iterator[RawRecord]:
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) != width:
-                    yield "observation", label, {"__columns__": f"{len(row)} columns, expected {width}"}
+                    yield (
+                        "observation",
+                        label,
+                        {"__columns__": f"{len(row)} columns, expected {width}"},
+                    )
                     continue
                 cells = dict(zip(header, row, strict=True))
                 yield "observation", label, _csv_to_raw(cells)
         except csv.Error as exc:
-            raise FileProblem(RecordError(str(path), f"line {reader.line_num}", "-", f"malformed CSV: {exc}")) from exc
+            raise FileProblem(
+                RecordError(str(path), f"line {reader.line_num}", "-", f"malformed CSV: {exc}")
+            ) from exc
 
 
 def _csv_to_raw(cells: dict[str, str]) -> dict[str, Any]:
@@ -391,7 +417,9 @@ def _csv_to_raw(cells: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def check(checker: Checker, kind: str, file: str, label: str, raw: dict[str, Any]) -> Record | list[RecordError]:
+def check(
+    checker: Checker, kind: str, file: str, label: str, raw: dict[str, Any]
+) -> Record | list[RecordError]:
     """Validate one raw record of either kind."""
     if "__not_a_mapping__" in raw:
         return [RecordError(file, label, "-", "must be a mapping")]

@@ -39,7 +39,9 @@ def region_data(as_of: dt.date, known_at: dt.datetime | None = None) -> dict[str
         return dict(cached)
     catalogue = current_catalogue()
     engine = evaluation(known_at)
-    summary = region(catalogue, as_of, engine.standings(as_of), engine.standings(year_earlier(as_of)))
+    summary = region(
+        catalogue, as_of, engine.standings(as_of), engine.standings(year_earlier(as_of))
+    )
     data = {
         "as_of": as_of.isoformat(),
         "areas": [_plain(dataclasses.asdict(a)) for a in summary.areas],

@@ -77,7 +77,9 @@ def observations(
     return rows
 
 
-def context_notes(*, country: str | None = None, area: str | None = None, as_of: dt.date | None = None) -> QuerySet[ContextNote]:
+def context_notes(
+    *, country: str | None = None, area: str | None = None, as_of: dt.date | None = None
+) -> QuerySet[ContextNote]:
     """Return the context notes for a country (its own and the regional ones) and an area."""
     from django.db.models import Q
 

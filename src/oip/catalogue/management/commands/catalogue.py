@@ -24,7 +24,10 @@ class Command(BaseCommand):
         ):
             action = sub.add_parser(name, help=text)
             action.add_argument(
-                "--dir", type=Path, default=None, help="catalogue directory (default: the shipped one)"
+                "--dir",
+                type=Path,
+                default=None,
+                help="catalogue directory (default: the shipped one)",
             )
             if name == "export":
                 action.add_argument("--format", choices=["json"], default="json")

@@ -17,8 +17,12 @@ class Command(BaseCommand):
     help = "Print the changes of standing (advanced, on notice, restored, fell, suspended)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--since", type=date_arg, default=None, help="first date (default: all)")
-        parser.add_argument("--until", type=date_arg, default=None, help="last date (default: today)")
+        parser.add_argument(
+            "--since", type=date_arg, default=None, help="first date (default: all)"
+        )
+        parser.add_argument(
+            "--until", type=date_arg, default=None, help="last date (default: today)"
+        )
         parser.add_argument("--known-at", type=datetime_arg, default=None)
         parser.add_argument("--country", action="append", default=None)
         parser.add_argument("--area", action="append", default=None)
@@ -39,7 +43,14 @@ class Command(BaseCommand):
                 table(
                     ["on", "country", "area", "change", "tier", "cause"],
                     [
-                        [r["on"], r["country"], r["area"], r["kind"].replace("_", " "), f"{r['tier_before']} -> {r['tier_after']}", ", ".join(r["cause"])]
+                        [
+                            r["on"],
+                            r["country"],
+                            r["area"],
+                            r["kind"].replace("_", " "),
+                            f"{r['tier_before']} -> {r['tier_after']}",
+                            ", ".join(r["cause"]),
+                        ]
                         for r in rows
                     ],
                 )

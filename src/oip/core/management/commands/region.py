@@ -45,13 +45,19 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nUniformity gaps: {len(data['gaps'])}")
         for g in data["gaps"][:20]:
-            self.stdout.write(f"  {g['target']} (tier {g['tier']}): left out {', '.join(g['left_out'])}")
+            self.stdout.write(
+                f"  {g['target']} (tier {g['tier']}): left out {', '.join(g['left_out'])}"
+            )
         self.stdout.write(f"\nEU-side blockers: {len(data['blockers'])}")
         for b in data["blockers"][:20]:
             self.stdout.write(f"  {b['benchmark']} ({b['who']}): {', '.join(b['countries'])}")
-        self.stdout.write(f"\nPriorities (one or two benchmarks from the next tier): {len(data['priorities'])}")
+        self.stdout.write(
+            f"\nPriorities (one or two benchmarks from the next tier): {len(data['priorities'])}"
+        )
         for p in data["priorities"]:
-            self.stdout.write(f"  {p['country']} {p['area']} -> tier {p['next_tier']}: {', '.join(p['missing'])}")
+            self.stdout.write(
+                f"  {p['country']} {p['area']} -> tier {p['next_tier']}: {', '.join(p['missing'])}"
+            )
 
 
 def _trend(area: dict[str, Any]) -> str:

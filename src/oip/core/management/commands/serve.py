@@ -22,11 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("OIP_WORKERS", "2")),
+            "--workers",
+            type=int,
+            default=int(os.environ.get("OIP_WORKERS", "2")),
             help="worker processes (default 2, or OIP_WORKERS)",
         )
         parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("OIP_THREADS", "4")),
+            "--threads",
+            type=int,
+            default=int(os.environ.get("OIP_THREADS", "4")),
             help="threads per worker (default 4, or OIP_THREADS)",
         )
 
@@ -37,14 +41,24 @@ class Command(BaseCommand):
         self.stdout.write(f"OIP serving on http://{bind}/ (gunicorn, {options['workers']} workers)")
         self.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "oip.wsgi:application",
-            "--bind", bind,
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--worker-class", "gthread",
-            "--access-logfile", "-" if os.environ.get("OIP_ACCESS_LOG") else "/dev/null",
-            "--timeout", "60",
-            "--graceful-timeout", "10",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "oip.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-" if os.environ.get("OIP_ACCESS_LOG") else "/dev/null",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oip.settings")
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

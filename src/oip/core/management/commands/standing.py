@@ -20,8 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--as-of", type=date_arg, default=None, help="date (default: today)")
-        parser.add_argument("--known-at", type=datetime_arg, default=None, help="only evidence recorded by then")
-        parser.add_argument("--country", action="append", default=None, help="country code (repeatable)")
+        parser.add_argument(
+            "--known-at", type=datetime_arg, default=None, help="only evidence recorded by then"
+        )
+        parser.add_argument(
+            "--country", action="append", default=None, help="country code (repeatable)"
+        )
         parser.add_argument("--area", action="append", default=None, help="area id (repeatable)")
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
@@ -40,13 +44,49 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, indent=2))
         elif fmt == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(["country", "area", "as_of", "tier", "tier_name", "raw_tier", "status", "since", "notice_until", "next_tier", "missing"])
+            writer.writerow(
+                [
+                    "country",
+                    "area",
+                    "as_of",
+                    "tier",
+                    "tier_name",
+                    "raw_tier",
+                    "status",
+                    "since",
+                    "notice_until",
+                    "next_tier",
+                    "missing",
+                ]
+            )
             for r in rows:
-                writer.writerow([r["country"], r["area"], r["as_of"], r["tier"], r["tier_name"], r["raw_tier"], r["status"], r["since"] or "", r["notice_until"] or "", r["next_tier"] if r["next_tier"] is not None else "", len(r["missing"])])
+                writer.writerow(
+                    [
+                        r["country"],
+                        r["area"],
+                        r["as_of"],
+                        r["tier"],
+                        r["tier_name"],
+                        r["raw_tier"],
+                        r["status"],
+                        r["since"] or "",
+                        r["notice_until"] or "",
+                        r["next_tier"] if r["next_tier"] is not None else "",
+                        len(r["missing"]),
+                    ]
+                )
         else:
             self.stdout.write(
                 table(
-                    ["country", "area", "tier", "status", "since", "notice until", "missing for next"],
+                    [
+                        "country",
+                        "area",
+                        "tier",
+                        "status",
+                        "since",
+                        "notice until",
+                        "missing for next",
+                    ],
                     [
                         [
                             r["country"],
