@@ -199,5 +199,5 @@ def test_region_json_and_table() -> None:
         "3",
         "yes",
         "+0.17",
-        "(steady)",
+        "(diverging)",
     ]

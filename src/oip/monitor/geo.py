@@ -1,0 +1,446 @@
+"""The WB6 tier map: a self-contained, accessible inline SVG, drawn without any library.
+
+Contract of :func:`map_svg`:
+
+- Pure: takes plain mappings, returns SVG markup as a string. No network, no files other
+  than the geometry shipped in ``oip/monitor/data/wb6-region.geojson`` (read once, cached).
+- CSP-safe: no ``style=`` attributes, no ``<style>`` element, no ``<script>``; everything is
+  drawn with SVG presentation attributes (``fill=``, ``stroke=``...). The only URIs in the
+  output are the SVG namespace and the caller's ``links``.
+- Never by colour alone: every tier has its own fill pattern and each country carries a text
+  label with its code and tier number ("ME 2", "ME n/a"); statuses get a glyph ("!", "×").
+- Accessible: ``<title>``/``<desc>`` referenced by ``aria-labelledby``; every country a
+  ``<title>`` such as "Montenegro: tier 2 structural (on notice)"; a legend inside the SVG.
+- Several maps may share a page: every id starts with ``id_prefix``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from importlib.resources import files
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from oip.catalogue.schema import TIER_NAMES
+
+__all__ = [
+    "NOT_ASSESSED",
+    "STATUS_MARKS",
+    "TIER_STYLES",
+    "TierStyle",
+    "focus_codes",
+    "map_svg",
+]
+
+GEOJSON_NAME: Final = "wb6-region.geojson"
+
+NOT_ASSESSED: Final = "not assessed"
+
+# Drawing area (user units of the viewBox). The legend sits to the right of the map.
+MAP_WIDTH: Final = 460.0
+MARGIN_DEG: Final = 0.35
+LEGEND_WIDTH: Final = 190.0
+PAD: Final = 10.0
+FONT: Final = "DejaVu Sans, Verdana, Arial, sans-serif"
+
+INK: Final = "#111111"
+BORDER: Final = "#333333"
+NEIGHBOUR_FILL: Final = "#e0e0e0"
+NEIGHBOUR_STROKE: Final = "#b0b0b0"
+
+
+@dataclass(frozen=True, slots=True)
+class TierStyle:
+    """How one tier (or "not assessed") is drawn: base colour, pattern ink, label ink."""
+
+    key: str  # used in ids: t0..t3, na
+    label: str  # legend text, e.g. "2 structural"
+    fill: str  # base colour (sequential, clear luminance steps)
+    ink: str  # colour of the pattern marks
+    pattern: str  # "plain", "dots", "diagonal", "solid", "crosshatch"
+    text: str  # label text colour that contrasts with ``fill``
+
+
+def _tier_label(tier: int) -> str:
+    return f"{tier} {TIER_NAMES[tier]}"
+
+
+# Sequential blues; relative luminance ~0.93, 0.75, 0.37, 0.08: distinct in black and white.
+TIER_STYLES: Final[Mapping[int | None, TierStyle]] = {
+    0: TierStyle("t0", _tier_label(0), "#f7f7f7", "#f7f7f7", "plain", INK),
+    1: TierStyle("t1", _tier_label(1), "#cfe3f3", "#08306b", "dots", INK),
+    2: TierStyle("t2", _tier_label(2), "#6baed6", "#08306b", "diagonal", INK),
+    3: TierStyle("t3", _tier_label(3), "#08519c", "#08519c", "solid", "#ffffff"),
+    None: TierStyle("na", NOT_ASSESSED, "#ffffff", "#737373", "crosshatch", INK),
+}
+
+# status -> (glyph, words for screen readers, marker fill, glyph colour)
+STATUS_MARKS: Final[Mapping[str, tuple[str, str, str, str]]] = {
+    "on_notice": ("!", "on notice", "#fdb863", INK),
+    "suspended": ("×", "suspended", "#b2182b", "#ffffff"),
+}
+
+_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+_SAFE_SCHEMES = frozenset({"", "http", "https"})
+
+Point = tuple[float, float]
+Ring = list[Point]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    code: str
+    focus: bool  # one of the WB6 (``properties.wb6``)
+    path: str  # SVG path data, projected
+    label_at: Point
+
+
+@dataclass(frozen=True, slots=True)
+class _Projected:
+    width: float  # map area width
+    height: float  # map area height
+    shapes: tuple[_Shape, ...]
+
+
+# --- geometry ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _features() -> tuple[dict[str, Any], ...]:
+    """The shipped features (WB6 and neighbours), read once."""
+    text = (files("oip.monitor") / "data" / GEOJSON_NAME).read_text(encoding="utf-8")
+    return tuple(json.loads(text)["features"])
+
+
+def focus_codes() -> tuple[str, ...]:
+    """Codes of the features flagged ``wb6`` in the shipped geometry, in file order."""
+    return tuple(f["properties"]["code"] for f in _features() if f["properties"].get("wb6"))
+
+
+def _polygons(geometry: Mapping[str, Any]) -> list[list[list[list[float]]]]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return list(geometry["coordinates"])
+    raise ValueError(f"unsupported geometry type {geometry['type']!r}")
+
+
+def _ring_area_centroid(ring: Sequence[Point]) -> tuple[float, Point]:
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    area /= 2
+    if area == 0:
+        return 0.0, ring[0]
+    return abs(area), (cx / (6 * area), cy / (6 * area))
+
+
+def _inside(point: Point, rings: Iterable[Sequence[Point]]) -> bool:
+    """Even-odd test over all rings (so holes count)."""
+    x, y = point
+    inside = False
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+            if (y0 > y) != (y1 > y) and x < (x1 - x0) * (y - y0) / (y1 - y0) + x0:
+                inside = not inside
+    return inside
+
+
+def _edge_distance(point: Point, rings: Iterable[Sequence[Point]]) -> float:
+    x, y = point
+    best = math.inf
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+            dx, dy = x1 - x0, y1 - y0
+            length2 = dx * dx + dy * dy
+            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / length2))
+            best = min(best, math.hypot(x - (x0 + t * dx), y - (y0 + t * dy)))
+    return best
+
+
+def _label_point(rings: Sequence[Sequence[Point]]) -> Point:
+    """The area centroid of the largest ring if it lies well inside the shape; otherwise the
+    interior point farthest from any edge (grid search), so labels of concave or small
+    countries stay inside them."""
+    outer = max(rings, key=lambda r: _ring_area_centroid(r)[0])
+    _, centroid = _ring_area_centroid(outer)
+    xs = [p[0] for p in outer]
+    ys = [p[1] for p in outer]
+    steps = 40
+    best, best_d = centroid, -1.0
+    for i in range(1, steps):
+        for j in range(1, steps):
+            p = (
+                min(xs) + (max(xs) - min(xs)) * i / steps,
+                min(ys) + (max(ys) - min(ys)) * j / steps,
+            )
+            if _inside(p, rings):
+                d = _edge_distance(p, rings)
+                if d > best_d:
+                    best, best_d = p, d
+    if _inside(centroid, rings) and _edge_distance(centroid, rings) >= 0.6 * best_d:
+        return centroid
+    return best
+
+
+@lru_cache(maxsize=1)
+def _projected() -> _Projected:
+    """Project every feature once: equirectangular, x scaled by cos(mean latitude of the
+    WB6), fitted to ``MAP_WIDTH``; the view is the WB6 bounding box plus a margin."""
+    features = _features()
+    focus = [f for f in features if f["properties"].get("wb6")]
+    lons = [x for f in focus for poly in _polygons(f["geometry"]) for x, _ in poly[0]]
+    lats = [y for f in focus for poly in _polygons(f["geometry"]) for _, y in poly[0]]
+    west, east = min(lons) - MARGIN_DEG, max(lons) + MARGIN_DEG
+    south, north = min(lats) - MARGIN_DEG, max(lats) + MARGIN_DEG
+    kx = math.cos(math.radians((south + north) / 2))
+    scale = MAP_WIDTH / ((east - west) * kx)
+    height = round((north - south) * scale, 1)
+
+    def project(lon: float, lat: float) -> Point:
+        return (round((lon - west) * kx * scale, 1), round((north - lat) * scale, 1))
+
+    shapes = []
+    for feature in features:
+        rings: list[Ring] = []
+        parts: list[str] = []
+        for poly in _polygons(feature["geometry"]):
+            for raw in poly:
+                ring: Ring = []
+                for lon, lat in raw:
+                    p = project(lon, lat)
+                    if not ring or ring[-1] != p:
+                        ring.append(p)
+                if len(ring) > 1 and ring[0] == ring[-1]:
+                    ring.pop()
+                if len(ring) < 3:
+                    continue
+                rings.append(ring)
+                parts.append(
+                    "M" + "L".join(f"{x:g},{y:g}" for x, y in ring) + "Z",
+                )
+        if not rings:
+            continue
+        props = feature["properties"]
+        label = _label_point(rings) if props.get("wb6") else (0.0, 0.0)
+        shapes.append(
+            _Shape(
+                code=props["code"],
+                focus=bool(props.get("wb6")),
+                path="".join(parts),
+                label_at=(round(label[0], 1), round(label[1], 1)),
+            )
+        )
+    # Draw neighbours first, then the WB6 on top.
+    shapes.sort(key=lambda s: s.focus)
+    return _Projected(width=MAP_WIDTH, height=height, shapes=tuple(shapes))
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def _pattern_def(prefix: str, style: TierStyle) -> str:
+    pid = f"{prefix}-pat-{style.key}"
+    head = f'<pattern id="{pid}" patternUnits="userSpaceOnUse"'
+    base = f'<rect width="8" height="8" fill="{style.fill}"/>'
+    if style.pattern == "dots":
+        return (
+            f'{head} width="8" height="8">{base}'
+            f'<circle cx="2" cy="2" r="1.1" fill="{style.ink}"/>'
+            f'<circle cx="6" cy="6" r="1.1" fill="{style.ink}"/></pattern>'
+        )
+    if style.pattern == "diagonal":
+        return (
+            f'{head} width="6" height="6" patternTransform="rotate(45)">'
+            f'<rect width="6" height="6" fill="{style.fill}"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{style.ink}" stroke-width="1.6"/>'
+            "</pattern>"
+        )
+    if style.pattern == "crosshatch":
+        return (
+            f'{head} width="8" height="8">{base}'
+            f'<path d="M0,0L8,8M8,0L0,8" stroke="{style.ink}" stroke-width="0.9"/></pattern>'
+        )
+    # plain and solid: the base colour alone
+    return f'{head} width="8" height="8">{base}</pattern>'
+
+
+def _fill(prefix: str, style: TierStyle) -> str:
+    return f"url(#{prefix}-pat-{style.key})"
+
+
+def _plate(x: float, y: float, text: str, style: TierStyle, mark: str | None) -> str:
+    """A label plate centred on (x, y): the tier's base colour, contrasting text, and a
+    status marker to its right. Clicks pass through to the country's link beneath."""
+    width = 8.0 * len(text) + 8
+    out = [
+        f'<g aria-hidden="true" pointer-events="none" font-family="{FONT}" font-size="12"'
+        ' font-weight="bold">',
+        f'<rect x="{x - width / 2:g}" y="{y - 9:g}" width="{width:g}" height="17" rx="3"'
+        f' fill="{style.fill}" stroke="{BORDER}" stroke-width="0.8"/>',
+        f'<text x="{x:g}" y="{y + 4:g}" text-anchor="middle" fill="{style.text}">'
+        f"{escape(text)}</text>",
+    ]
+    if mark is not None:
+        glyph, _, bg, fg = STATUS_MARKS[mark]
+        cx = x + width / 2 + 9
+        out.append(
+            f'<circle cx="{cx:g}" cy="{y - 0.5:g}" r="7.5" fill="{bg}" stroke="{BORDER}"'
+            f' stroke-width="0.8"/>'
+            f'<text x="{cx:g}" y="{y + 4:g}" text-anchor="middle" fill="{fg}">{glyph}</text>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _describe(name: str, tier: int | None, status: str | None) -> str:
+    words = NOT_ASSESSED if tier is None else f"tier {tier} {TIER_NAMES[tier]}"
+    if status in STATUS_MARKS:
+        words += f" ({STATUS_MARKS[status][1]})"
+    return f"{name}: {words}"
+
+
+def _check_href(code: str, href: str) -> str:
+    scheme = urlsplit(href).scheme.lower()
+    if scheme not in _SAFE_SCHEMES:
+        raise ValueError(f"link for {code} has a disallowed scheme: {href!r}")
+    return href
+
+
+def _legend(prefix: str, x: float, y: float) -> str:
+    rows = [
+        f'<g font-family="{FONT}" font-size="12" fill="{INK}">',
+        f'<text x="{x:g}" y="{y:g}" font-weight="bold">Tier</text>',
+    ]
+    row_y = y + 12
+    for tier in (0, 1, 2, 3, None):
+        style = TIER_STYLES[tier]
+        rows.append(
+            f'<rect x="{x:g}" y="{row_y:g}" width="22" height="16" fill="{_fill(prefix, style)}"'
+            f' stroke="{BORDER}" stroke-width="0.8"/>'
+            f'<text x="{x + 30:g}" y="{row_y + 12:g}">{escape(style.label)}</text>'
+        )
+        row_y += 24
+    row_y += 6
+    rows.append(f'<text x="{x:g}" y="{row_y:g}" font-weight="bold">Status</text>')
+    row_y += 12
+    for glyph, words, bg, fg in STATUS_MARKS.values():
+        rows.append(
+            f'<circle cx="{x + 11:g}" cy="{row_y + 7.5:g}" r="7.5" fill="{bg}" stroke="{BORDER}"'
+            f' stroke-width="0.8"/>'
+            f'<text x="{x + 11:g}" y="{row_y + 12:g}" text-anchor="middle" fill="{fg}"'
+            f' font-weight="bold">{glyph}</text>'
+            f'<text x="{x + 30:g}" y="{row_y + 12:g}">{words}</text>'
+        )
+        row_y += 24
+    rows.append("</g>")
+    return "".join(rows)
+
+
+def map_svg(
+    tiers: Mapping[str, int | None],
+    *,
+    names: Mapping[str, str],
+    title: str,
+    links: Mapping[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
+    id_prefix: str = "map",
+) -> str:
+    """Inline SVG map of the WB6 coloured and patterned by tier, neighbours in grey.
+
+    - ``tiers``: country code -> tier 0..3, or ``None`` for "not assessed". A WB6 country
+      missing from ``tiers`` is drawn as not assessed; any code that has a shape in the
+      shipped geometry is drawn as a focus country; codes without a shape are not drawn.
+    - ``names``: code -> display name for titles and the description (falls back to the code).
+    - ``title``: the map's accessible name (``<title>``).
+    - ``links``: code -> href; each country with a link is wrapped in ``<a href>``. Only
+      relative, ``http`` and ``https`` URLs are accepted (``ValueError`` otherwise).
+    - ``statuses``: code -> status; ``"on_notice"`` adds "!", ``"suspended"`` adds "×";
+      other values are not marked.
+    - ``id_prefix``: starts every id in the SVG; use distinct prefixes for maps on one page.
+      Must match ``[A-Za-z][A-Za-z0-9_-]*`` (``ValueError`` otherwise).
+
+    The ``<svg>`` has ``role="img"`` with ``aria-labelledby`` pointing at its title and
+    description. When ``links`` are given it has ``role="group"`` instead, because an ``img``
+    role hides its children (the links) from assistive technology.
+    Raises ``ValueError`` for a tier outside 0..3.
+    """
+    if not _ID_PREFIX.fullmatch(id_prefix):
+        raise ValueError(f"id_prefix must match {_ID_PREFIX.pattern}: {id_prefix!r}")
+    for code, tier in tiers.items():
+        if tier is not None and tier not in TIER_NAMES:
+            raise ValueError(f"tier for {code} must be 0..3 or None, not {tier!r}")
+    links = links or {}
+    statuses = statuses or {}
+    geo = _projected()
+    shown = {s.code for s in geo.shapes if s.focus or s.code in tiers}
+
+    p = id_prefix
+    legend_x = geo.width + 2 * PAD
+    width = geo.width + LEGEND_WIDTH + 2 * PAD
+    height = max(geo.height, 12 + 5 * 24 + 6 + 12 + 2 * 24) + 2 * PAD
+
+    ordered = sorted(shown, key=lambda c: names.get(c, c))
+    summary = "; ".join(
+        _describe(names.get(c, c), tiers.get(c), statuses.get(c)) for c in ordered
+    )
+    role = "group" if links else "img"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}"'
+        f' width="{width:g}" height="{height:g}" role="{role}"'
+        f' aria-labelledby="{p}-title {p}-desc" class="oip-map">',
+        f'<title id="{p}-title">{escape(title)}</title>',
+        f'<desc id="{p}-desc">Tier per country. {escape(summary)}.</desc>',
+        "<defs>",
+        *(_pattern_def(p, s) for s in TIER_STYLES.values()),
+        f'<clipPath id="{p}-clip"><rect x="0" y="0" width="{geo.width:g}"'
+        f' height="{geo.height:g}"/></clipPath>',
+        "</defs>",
+        f'<rect width="{width:g}" height="{height:g}" fill="#ffffff"/>',
+        f'<g transform="translate({PAD:g},{PAD:g})">',
+        f'<g clip-path="url(#{p}-clip)" stroke-linejoin="round">',
+    ]
+    labels = []
+    for shape in geo.shapes:
+        if shape.code not in shown:
+            out.append(
+                f'<path d="{shape.path}" fill="{NEIGHBOUR_FILL}" stroke="{NEIGHBOUR_STROKE}"'
+                ' stroke-width="0.6" aria-hidden="true"/>'
+            )
+            continue
+        tier = tiers.get(shape.code)
+        style = TIER_STYLES[tier]
+        status = statuses.get(shape.code)
+        name = names.get(shape.code, shape.code)
+        body = (
+            f'<g class="country" data-code="{_attr(shape.code)}">'
+            f"<title>{escape(_describe(name, tier, status))}</title>"
+            f'<path d="{shape.path}" fill="{_fill(p, style)}" stroke="{BORDER}"'
+            ' stroke-width="1"/></g>'
+        )
+        href = links.get(shape.code)
+        if href is not None:
+            body = f'<a href="{_attr(_check_href(shape.code, href))}">{body}</a>'
+        out.append(body)
+        text = f"{shape.code} {'n/a' if tier is None else tier}"
+        mark = status if status in STATUS_MARKS else None
+        labels.append(_plate(*shape.label_at, text, style, mark))
+    out.append("</g>")
+    out.extend(labels)
+    out.append("</g>")
+    out.append(_legend(p, legend_x, PAD + 14))
+    out.append("</svg>")
+    return "".join(out)
