@@ -175,7 +175,7 @@ def _label_point(rings: Sequence[Sequence[Point]]) -> Point:
     _, centroid = _ring_area_centroid(outer)
     xs = [p[0] for p in outer]
     ys = [p[1] for p in outer]
-    steps = 40
+    steps = 24
     best, best_d = centroid, -1.0
     for i in range(1, steps):
         for j in range(1, steps):
@@ -334,7 +334,7 @@ def _legend(prefix: str, x: float, y: float) -> str:
             f'<text x="{x + 30:g}" y="{row_y + 12:g}">{escape(style.label)}</text>'
         )
         row_y += 24
-    row_y += 6
+    row_y += 14
     rows.append(f'<text x="{x:g}" y="{row_y:g}" font-weight="bold">Status</text>')
     row_y += 12
     for glyph, words, bg, fg in STATUS_MARKS.values():
@@ -391,7 +391,7 @@ def map_svg(
     p = id_prefix
     legend_x = geo.width + 2 * PAD
     width = geo.width + LEGEND_WIDTH + 2 * PAD
-    height = max(geo.height, 12 + 5 * 24 + 6 + 12 + 2 * 24) + 2 * PAD
+    height = max(geo.height, 14 + 12 + 5 * 24 + 14 + 12 + 2 * 24) + 2 * PAD
 
     ordered = sorted(shown, key=lambda c: names.get(c, c))
     summary = "; ".join(
