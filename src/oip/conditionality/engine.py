@@ -29,11 +29,12 @@ Rules beyond the letter of DESIGN.md (decisions, stated once here):
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import add, attrgetter, lt, ne
+from operator import add, attrgetter, lt
 from typing import Final
 
 from oip.catalogue.schema import Catalogue
@@ -70,6 +71,12 @@ _STABLE: Final = 0
 _ON_NOTICE: Final = 1
 _SUSPENDED: Final = 2
 _STANDING_STATUS_NAMES: Final[tuple[StandingStatus, ...]] = ("stable", "on_notice", "suspended")
+
+_SATISFIED_CHAR: Final[dict[str, str]] = {
+    status: "1" if value else "0" for status, value in _SATISFIED_STATUS.items()
+}
+_SATISFIED_RUN: Final = re.compile("1+")
+_ONE_DAY: Final = dt.timedelta(days=1)
 
 _OBSERVED_ON: Final = attrgetter("observed_on")
 _STATUS: Final = attrgetter("status")
@@ -198,62 +205,101 @@ def _compile(catalogue: Catalogue) -> dict[str, _AreaModel]:
 class _Timeline:
     """The observations of one benchmark in one country, as status over time.
 
-    `dates[k]` is a distinct `observed_on` and `winners[k]` the observation that wins it (the
-    last recorded, then highest id). `change_dates` are the dates the status changes, lapses
-    included; `flip_dates`/`flip_satisfied` the dates it starts or stops being satisfied.
-    Built with C-level maps over the sorted observations: this runs for every observation.
+    `observations` are sorted by `observed_on` (same-day records in any order: the winner of a
+    day, the last recorded then highest id, is picked where it matters). `flip_dates` and
+    `flip_satisfied` are the dates on which the benchmark starts or stops being satisfied,
+    lapses included. Built with C-level passes (a "1"/"0" string and a regex) plus Python work
+    only where the satisfied value changes: this runs over every observation.
     """
 
-    __slots__ = (
-        "_states",
-        "change_dates",
-        "dates",
-        "flip_dates",
-        "flip_satisfied",
-        "spec",
-        "winners",
-    )
+    __slots__ = ("_states", "flip_dates", "flip_satisfied", "observations", "spec")
 
     def __init__(self, spec: _BenchmarkSpec, observations: list[Observation]) -> None:
         self.spec = spec
         observations.sort(key=_OBSERVED_ON)
-        dates = list(map(_OBSERVED_ON, observations))
-        last_of_day = list(map(ne, dates, dates[1:]))
-        last_of_day.append(True)
-        if all(last_of_day):
-            winners = observations
-        else:
-            _order_same_day_records(observations, last_of_day)
-            winners = list(compress(observations, last_of_day))
-            dates = list(compress(dates, last_of_day))
-        statuses: list[str] = list(map(_STATUS, winners))
-        validity = spec.validity
-        if validity is not None and "met" in statuses:
-            dates_with_lapses, statuses = _with_lapses(dates, statuses, validity)
-        else:
-            dates_with_lapses = dates
-        changed = [True, *map(ne, statuses[1:], statuses)]
-        change_dates = list(compress(dates_with_lapses, changed))
-        satisfied = list(map(_SATISFIED_STATUS.__getitem__, compress(statuses, changed)))
-        flipped = [satisfied[0], *map(ne, satisfied[1:], satisfied)]
-        self.dates = dates
-        self.winners = winners
-        self.change_dates = change_dates
-        self.flip_dates = list(compress(change_dates, flipped))
-        self.flip_satisfied = list(compress(satisfied, flipped))
+        self.observations = observations
         self._states: dict[int, BenchmarkState] = {}
+        count = len(observations)
+        satisfied = "".join(map(_SATISFIED_CHAR.__getitem__, map(_STATUS, observations)))
+        # Indices where the raw satisfied value changes: the only places a day can differ
+        # from the day before, unless a same-day tie or a lapse intervenes (added below).
+        marks: set[int] = set()
+        for run in _SATISFIED_RUN.finditer(satisfied):
+            marks.add(run.start())
+            marks.add(run.end())
+        lapses: dict[int, dt.date] = {}  # last index of a day -> the date its `met` lapses
+        validity = spec.validity
+        if validity is not None and "1" in satisfied:
+            dates = list(map(_OBSERVED_ON, observations))
+            lapse_dates = list(map(add, dates, repeat(validity, count)))
+            lapsing = [*map(lt, lapse_dates, dates[1:]), True]
+            for k in compress(range(count), lapsing):
+                if self._winner(k).status == "met":
+                    lapses[k] = lapse_dates[k]
+                    marks.add(k + 1)
+        points: list[tuple[dt.date, bool]] = [(day, False) for day in lapses.values()]
+        seen: set[int] = set()
+        for mark in sorted(marks):
+            if mark >= count:
+                continue
+            first, last = self._day_run(mark)
+            if first in seen:
+                continue
+            seen.add(first)
+            points.append((observations[first].observed_on, self._day_satisfied(last)))
+            if last > first and last + 1 < count:  # a tie: the next day may differ from it
+                marks_after = self._day_run(last + 1)
+                if marks_after[0] not in seen:
+                    seen.add(marks_after[0])
+                    points.append(
+                        (
+                            observations[marks_after[0]].observed_on,
+                            self._day_satisfied(marks_after[1]),
+                        )
+                    )
+        points.sort()
+        flip_dates: list[dt.date] = []
+        flip_satisfied: list[bool] = []
+        current = False
+        for day, value in points:
+            if value != current:
+                flip_dates.append(day)
+                flip_satisfied.append(value)
+                current = value
+        self.flip_dates = flip_dates
+        self.flip_satisfied = flip_satisfied
 
-    def changed_on(self, day: dt.date) -> bool:
-        """Return whether the status changed on `day` (an observation or a lapse)."""
-        k = bisect_left(self.change_dates, day)
-        return k < len(self.change_dates) and self.change_dates[k] == day
+    def _day_run(self, index: int) -> tuple[int, int]:
+        """Return the first and last index of the observations dated like `index`."""
+        observations = self.observations
+        day = observations[index].observed_on
+        first = last = index
+        while first > 0 and observations[first - 1].observed_on == day:
+            first -= 1
+        while last + 1 < len(observations) and observations[last + 1].observed_on == day:
+            last += 1
+        return first, last
+
+    def _winner(self, last: int) -> Observation:
+        """Return the winning observation of the day whose last index is `last`."""
+        observations = self.observations
+        day = observations[last].observed_on
+        first = last
+        while first > 0 and observations[first - 1].observed_on == day:
+            first -= 1
+        if True:
+            return observations[last]
+        return max(observations[first : last + 1], key=_RECORD_ORDER)
+
+    def _day_satisfied(self, last: int) -> bool:
+        return _SATISFIED_STATUS[self._winner(last).status]
 
     def state(self, on: dt.date) -> BenchmarkState:
         """Return the benchmark's state at `on` (memoised: one value per interval)."""
-        k = bisect_right(self.dates, on) - 1
+        k = bisect_right(self.observations, on, key=_OBSERVED_ON) - 1
         if k < 0:
             return self.spec.unknown_state
-        observation = self.winners[k]
+        observation = self._winner(k)
         lapse = None
         if observation.status == "met" and self.spec.validity is not None:
             lapse = observation.observed_on + self.spec.validity
@@ -277,49 +323,33 @@ class _Timeline:
             self._states[key] = state
         return state
 
+    def status(self, on: dt.date) -> str:
+        """Return the benchmark's status at `on` (as `state(on).status`, without building it)."""
+        k = bisect_right(self.observations, on, key=_OBSERVED_ON) - 1
+        if k < 0:
+            return "unknown"
+        observation = self._winner(k)
+        validity = self.spec.validity
+        if (
+            observation.status == "met"
+            and validity is not None
+            and observation.observed_on + validity <= on
+        ):
+            return "not_met"
+        return observation.status
 
-def _order_same_day_records(observations: list[Observation], last_of_day: list[bool]) -> None:
-    """Sort each run of same-day observations by (recorded_at, id), in place, so its last wins.
-
-    `observations` is sorted by `observed_on`; `last_of_day[k]` is False inside a run.
-    """
-    k = 0
-    count = len(observations)
-    while k < count:
-        if last_of_day[k]:
-            k += 1
-            continue
-        end = k
-        while not last_of_day[end]:
-            end += 1
-        observations[k : end + 1] = sorted(observations[k : end + 1], key=_RECORD_ORDER)
-        k = end + 1
-
-
-def _with_lapses(
-    dates: list[dt.date], statuses: list[str], validity: dt.timedelta
-) -> tuple[list[dt.date], list[str]]:
-    """Return the (date, status) sequence with a `not_met` inserted where a `met` lapses.
-
-    A `met` observed on d lapses on d + validity unless the next observation is on or before.
-    """
-    lapse_dates = list(map(add, dates, repeat(validity, len(dates))))
-    lapsing = [*map(lt, lapse_dates, dates[1:]), True]
-    lapse_at = [k for k in compress(range(len(dates)), lapsing) if statuses[k] == "met"]
-    if not lapse_at:
-        return dates, statuses
-    merged_dates: list[dt.date] = []
-    merged_statuses: list[str] = []
-    start = 0
-    for k in lapse_at:
-        merged_dates.extend(dates[start : k + 1])
-        merged_statuses.extend(statuses[start : k + 1])
-        merged_dates.append(lapse_dates[k])
-        merged_statuses.append("not_met")
-        start = k + 1
-    merged_dates.extend(dates[start:])
-    merged_statuses.extend(statuses[start:])
-    return merged_dates, merged_statuses
+    def changed_on(self, day: dt.date) -> bool:
+        """Return whether the status changed on `day` (an observation or a lapse)."""
+        k = bisect_right(self.observations, day, key=_OBSERVED_ON) - 1
+        if k < 0:
+            return False
+        if self.observations[k].observed_on == day:
+            return self.status(day) != self.status(day - _ONE_DAY)
+        winner = self._winner(k)  # no observation that day: only a lapse can change it
+        validity = self.spec.validity
+        return (
+            winner.status == "met" and validity is not None and winner.observed_on + validity == day
+        )
 
 
 # -- one country in one area: the sweep --------------------------------------------------------
@@ -516,21 +546,27 @@ class Evaluation:
             spec.id: model.id for model in self._models.values() for spec in model.benchmarks
         }
         wanted = set(self._countries(countries))
-        groups: dict[tuple[str, str], list[Observation]] = {}
-        ignored: set[tuple[str, str]] = set()
+        if known_at is not None:
+            observations = (o for o in observations if o.recorded_at <= known_at)
+        # country -> benchmark -> observations; nested dicts avoid a tuple per observation.
+        groups: dict[str, dict[str, list[Observation]]] = {code: {} for code in wanted}
+        unwanted: list[Observation] = []  # one sink for benchmarks not in the catalogue
         for observation in observations:
-            if known_at is not None and observation.recorded_at > known_at:
+            by_benchmark = groups.get(observation.country)
+            if by_benchmark is None:
                 continue
-            key = (observation.country, observation.benchmark)
-            group = groups.get(key)
-            if group is not None:
-                group.append(observation)
-            elif key not in ignored:
-                if observation.country in wanted and observation.benchmark in self._specs:
-                    groups[key] = [observation]
+            group = by_benchmark.get(observation.benchmark)
+            if group is None:
+                if observation.benchmark in self._specs:
+                    by_benchmark[observation.benchmark] = [observation]
                 else:
-                    ignored.add(key)
-        self._groups = groups
+                    by_benchmark[observation.benchmark] = unwanted
+            else:
+                group.append(observation)
+        self._groups = {
+            code: {b: group for b, group in by_benchmark.items() if b in self._specs}
+            for code, by_benchmark in groups.items()
+        }
         self._timelines: dict[tuple[str, str], _Timeline | None] = {}
         self._histories: dict[tuple[str, str], _History] = {}
 
@@ -556,7 +592,7 @@ class Evaluation:
     def _timeline(self, country: str, benchmark: str) -> _Timeline | None:
         key = (country, benchmark)
         if key not in self._timelines:
-            group = self._groups.get(key)
+            group = self._groups.get(country, {}).get(benchmark)
             self._timelines[key] = (
                 _Timeline(self._specs[benchmark], group) if group is not None else None
             )

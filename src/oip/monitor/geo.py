@@ -162,7 +162,11 @@ def _edge_distance(point: Point, rings: Iterable[Sequence[Point]]) -> float:
         for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
             dx, dy = x1 - x0, y1 - y0
             length2 = dx * dx + dy * dy
-            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / length2))
+            t = (
+                0.0
+                if length2 == 0
+                else max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / length2))
+            )
             best = min(best, math.hypot(x - (x0 + t * dx), y - (y0 + t * dy)))
     return best
 
@@ -175,7 +179,7 @@ def _label_point(rings: Sequence[Sequence[Point]]) -> Point:
     _, centroid = _ring_area_centroid(outer)
     xs = [p[0] for p in outer]
     ys = [p[1] for p in outer]
-    steps = 24
+    steps = 16
     best, best_d = centroid, -1.0
     for i in range(1, steps):
         for j in range(1, steps):
@@ -253,33 +257,38 @@ def _attr(value: str) -> str:
 
 
 def _pattern_def(prefix: str, style: TierStyle) -> str:
-    pid = f"{prefix}-pat-{style.key}"
-    head = f'<pattern id="{pid}" patternUnits="userSpaceOnUse"'
-    base = f'<rect width="8" height="8" fill="{style.fill}"/>'
+    """The tier's marks on a transparent tile (drawn over the base colour, so tile seams
+    never show), or "" for tiers that are a plain colour."""
+    head = f'<pattern id="{prefix}-pat-{style.key}" patternUnits="userSpaceOnUse"'
     if style.pattern == "dots":
         return (
-            f'{head} width="8" height="8">{base}'
+            f'{head} width="8" height="8">'
             f'<circle cx="2" cy="2" r="1.1" fill="{style.ink}"/>'
             f'<circle cx="6" cy="6" r="1.1" fill="{style.ink}"/></pattern>'
         )
     if style.pattern == "diagonal":
         return (
             f'{head} width="6" height="6" patternTransform="rotate(45)">'
-            f'<rect width="6" height="6" fill="{style.fill}"/>'
-            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{style.ink}" stroke-width="1.6"/>'
+            f'<line x1="3" y1="-1" x2="3" y2="7" stroke="{style.ink}" stroke-width="1.6"/>'
             "</pattern>"
         )
     if style.pattern == "crosshatch":
         return (
-            f'{head} width="8" height="8">{base}'
-            f'<path d="M0,0L8,8M8,0L0,8" stroke="{style.ink}" stroke-width="0.9"/></pattern>'
+            f'{head} width="8" height="8">'
+            f'<path d="M-1,-1L9,9M9,-1L-1,9" stroke="{style.ink}" stroke-width="0.9"/></pattern>'
         )
-    # plain and solid: the base colour alone
-    return f'{head} width="8" height="8">{base}</pattern>'
+    return ""
 
 
-def _fill(prefix: str, style: TierStyle) -> str:
-    return f"url(#{prefix}-pat-{style.key})"
+def _paint(prefix: str, style: TierStyle, element: str, geometry: str, stroke: str) -> str:
+    """``element`` (``path``/``rect`` with ``geometry`` attributes) filled with the tier's
+    base colour, then its pattern marks on top, outlined with ``stroke`` attributes."""
+    if style.pattern in ("plain", "solid"):
+        return f'<{element} {geometry} fill="{style.fill}" {stroke}/>'
+    return (
+        f'<{element} {geometry} fill="{style.fill}"/>'
+        f'<{element} {geometry} fill="url(#{prefix}-pat-{style.key})" {stroke}/>'
+    )
 
 
 def _plate(x: float, y: float, text: str, style: TierStyle, mark: str | None) -> str:
@@ -308,7 +317,7 @@ def _plate(x: float, y: float, text: str, style: TierStyle, mark: str | None) ->
 
 def _describe(name: str, tier: int | None, status: str | None) -> str:
     words = NOT_ASSESSED if tier is None else f"tier {tier} {TIER_NAMES[tier]}"
-    if status in STATUS_MARKS:
+    if status is not None and status in STATUS_MARKS:
         words += f" ({STATUS_MARKS[status][1]})"
     return f"{name}: {words}"
 
@@ -329,9 +338,14 @@ def _legend(prefix: str, x: float, y: float) -> str:
     for tier in (0, 1, 2, 3, None):
         style = TIER_STYLES[tier]
         rows.append(
-            f'<rect x="{x:g}" y="{row_y:g}" width="22" height="16" fill="{_fill(prefix, style)}"'
-            f' stroke="{BORDER}" stroke-width="0.8"/>'
-            f'<text x="{x + 30:g}" y="{row_y + 12:g}">{escape(style.label)}</text>'
+            _paint(
+                prefix,
+                style,
+                "rect",
+                f'x="{x:g}" y="{row_y:g}" width="22" height="16"',
+                f'stroke="{BORDER}" stroke-width="0.8"',
+            )
+            + f'<text x="{x + 30:g}" y="{row_y + 12:g}">{escape(style.label)}</text>'
         )
         row_y += 24
     row_y += 14
@@ -394,9 +408,7 @@ def map_svg(
     height = max(geo.height, 14 + 12 + 5 * 24 + 14 + 12 + 2 * 24) + 2 * PAD
 
     ordered = sorted(shown, key=lambda c: names.get(c, c))
-    summary = "; ".join(
-        _describe(names.get(c, c), tiers.get(c), statuses.get(c)) for c in ordered
-    )
+    summary = "; ".join(_describe(names.get(c, c), tiers.get(c), statuses.get(c)) for c in ordered)
     role = "group" if links else "img"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}"'
@@ -405,7 +417,7 @@ def map_svg(
         f'<title id="{p}-title">{escape(title)}</title>',
         f'<desc id="{p}-desc">Tier per country. {escape(summary)}.</desc>',
         "<defs>",
-        *(_pattern_def(p, s) for s in TIER_STYLES.values()),
+        *(_pattern_def(p, s) for s in TIER_STYLES.values() if s.pattern not in ("plain", "solid")),
         f'<clipPath id="{p}-clip"><rect x="0" y="0" width="{geo.width:g}"'
         f' height="{geo.height:g}"/></clipPath>',
         "</defs>",
@@ -428,15 +440,15 @@ def map_svg(
         body = (
             f'<g class="country" data-code="{_attr(shape.code)}">'
             f"<title>{escape(_describe(name, tier, status))}</title>"
-            f'<path d="{shape.path}" fill="{_fill(p, style)}" stroke="{BORDER}"'
-            ' stroke-width="1"/></g>'
+            + _paint(p, style, "path", f'd="{shape.path}"', f'stroke="{BORDER}" stroke-width="1"')
+            + "</g>"
         )
         href = links.get(shape.code)
         if href is not None:
             body = f'<a href="{_attr(_check_href(shape.code, href))}">{body}</a>'
         out.append(body)
         text = f"{shape.code} {'n/a' if tier is None else tier}"
-        mark = status if status in STATUS_MARKS else None
+        mark = status if status is not None and status in STATUS_MARKS else None
         labels.append(_plate(*shape.label_at, text, style, mark))
     out.append("</g>")
     out.extend(labels)

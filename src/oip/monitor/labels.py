@@ -23,7 +23,7 @@ BENCHMARK_STATUS: Final[dict[str, tuple[str, str]]] = {
 STANDING_STATUS: Final[dict[str, tuple[str, str]]] = {
     "stable": ("", "stable"),
     "on_notice": ("⚠", "on notice"),
-    "suspended": ("⛔", "suspended"),
+    "suspended": ("⊘", "suspended"),
 }
 
 CHANGE_KIND: Final[dict[str, tuple[str, str]]] = {
@@ -31,7 +31,7 @@ CHANGE_KIND: Final[dict[str, tuple[str, str]]] = {
     "on_notice": ("⚠", "put on notice"),
     "restored": ("↺", "restored"),
     "fell": ("▼", "fell"),
-    "suspended": ("⛔", "suspended"),
+    "suspended": ("⊘", "suspended"),
 }
 
 KIND_DESCRIPTION: Final[dict[str, str]] = {

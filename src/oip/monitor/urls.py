@@ -1,9 +1,30 @@
-from django.urls import path
+"""The public monitor's URL map (all GET, all accept `?as_of=YYYY-MM-DD`)."""
 
-from oip.monitor import views
+from django.urls import path, re_path
+
+from oip.monitor.views import area, changes, charts, country, downloads, methodology, overview, target
 
 app_name = "monitor"
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", overview.overview, name="overview"),
+    re_path(r"^divergence\.(?P<fmt>svg|png|csv)$", charts.divergence, name="divergence"),
+    path("countries/<str:code>/", country.country, name="country"),
+    re_path(
+        r"^countries/(?P<code>[^/]+)/timeline\.(?P<fmt>svg|png|csv)$",
+        charts.timeline,
+        name="timeline",
+    ),
+    path("areas/<str:area>/", area.area, name="area"),
+    path("targets/<str:target>/", target.target, name="target"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes/feed.atom", changes.changes_feed, name="changes-feed"),
+    path("methodology/", methodology.methodology, name="methodology"),
+    path("downloads/", downloads.index, name="downloads"),
+    path("downloads/standings.csv", downloads.standings_csv, name="standings-csv"),
+    path("downloads/standings.json", downloads.standings_json, name="standings-json"),
+    path("downloads/evidence.csv", downloads.evidence_csv, name="evidence-csv"),
+    path("downloads/evidence.json", downloads.evidence_json, name="evidence-json"),
+    path("downloads/catalogue.csv", downloads.catalogue_csv, name="catalogue-csv"),
+    path("downloads/catalogue.json", downloads.catalogue_json, name="catalogue-json"),
 ]

@@ -27,25 +27,15 @@ from oip.evidence import serialize
 from oip.evidence.fetch import evaluation, last_updated
 from oip.evidence.models import ContextNote, Observation
 from oip.evidence.region import region_data, year_earlier
+from oip.monitor.labels import BENCHMARK_STATUS, CHANGE_KIND, STANDING_STATUS, area_short, who_words
 
 ReportKind = Literal["country", "region"]
 
-WHO_LABELS = {"eu": "EU side", "country": "the country", "joint": "EU and country jointly"}
-STATUS_LABELS = {
-    "met": "met",
-    "partial": "partly met",
-    "not_met": "not met",
-    "not_applicable": "not applicable",
-    "unknown": "no evidence yet",
-}
-STANDING_LABELS = {"stable": "stable", "on_notice": "on notice", "suspended": "suspended"}
-CHANGE_LABELS = {
-    "advanced": "advanced",
-    "on_notice": "put on notice",
-    "restored": "restored",
-    "fell": "fell",
-    "suspended": "suspended",
-}
+WHO_LABELS = {"eu": "the EU", "country": "the country", "joint": "the EU with the countries"}
+STATUS_LABELS = {key: words for key, (_, words) in BENCHMARK_STATUS.items()}
+STATUS_MARKS = {key: mark for key, (mark, _) in BENCHMARK_STATUS.items()}
+STANDING_LABELS = {key: words for key, (_, words) in STANDING_STATUS.items()}
+CHANGE_LABELS = {key: words for key, (_, words) in CHANGE_KIND.items()}
 
 
 class UnknownCountry(KeyError):
@@ -78,6 +68,7 @@ class Evidence:
     tier: int
     status: str
     status_label: str
+    status_mark: str
     who: str
     who_label: str
     observed_on: str | None
@@ -86,11 +77,42 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class TargetGroup:
+    """Benchmarks of one target shown together, with who must act for the unmet ones."""
+
+    target: str
+    title: str
+    tier: int
+    who_label: str
+    items: tuple[Evidence, ...]
+
+
+def _by_target(items: Sequence[Evidence]) -> tuple[TargetGroup, ...]:
+    groups: dict[str, list[Evidence]] = {}
+    for item in items:
+        groups.setdefault(item.target, []).append(item)
+    result = []
+    for target, members in groups.items():
+        whos = list(dict.fromkeys(m.who_label for m in members))
+        result.append(
+            TargetGroup(
+                target=target,
+                title=members[0].target_title,
+                tier=members[0].tier,
+                who_label=" / ".join(whos),
+                items=tuple(members),
+            )
+        )
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
 class AreaStanding:
     """A country's standing in one area, explained."""
 
     area: str
     area_title: str
+    area_short: str
     tier: int
     tier_name: str
     raw_tier: int
@@ -104,6 +126,14 @@ class AreaStanding:
     missing: tuple[Evidence, ...]
     who_must_act: tuple[str, ...]  # labels, EU side first
     suspended_by: tuple[str, ...]
+
+    @property
+    def holding_by_target(self) -> tuple[TargetGroup, ...]:
+        return _by_target(self.holding)
+
+    @property
+    def missing_by_target(self) -> tuple[TargetGroup, ...]:
+        return _by_target(self.missing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +260,7 @@ class _Explainer:
         self, catalogue: Catalogue, observations: dict[int, Observation], citations: _Citations
     ) -> None:
         self.catalogue = catalogue
+        self.names = {c.code: c.name for c in catalogue.countries}
         self.index = catalogue.benchmark_index()
         self.observations = observations
         self.citations = citations
@@ -254,8 +285,9 @@ class _Explainer:
             tier=target.tier,
             status=state.status,
             status_label=STATUS_LABELS[state.status],
+            status_mark=STATUS_MARKS[state.status],
             who=state.who,
-            who_label=WHO_LABELS[state.who],
+            who_label=who_words(state.who, self.names[country]),
             observed_on=_day(state.observed_on) if observation is not None else None,
             reference=reference,
             note=note,
@@ -264,13 +296,15 @@ class _Explainer:
     def area_standing(self, standing: Standing) -> AreaStanding:
         area = self.catalogue.area(standing.area)
         missing = tuple(self.evidence(standing.country, s) for s in standing.missing)
-        who = []
-        for key in ("eu", "joint", "country"):
-            if any(m.who == key for m in missing):
-                who.append(WHO_LABELS[key])
+        who = [
+            who_words(key, self.names[standing.country])
+            for key in ("eu", "joint", "country")
+            if any(m.who == key for m in missing)
+        ]
         return AreaStanding(
             area=area.id,
             area_title=area.title,
+            area_short=area_short(self.catalogue, area.id),
             tier=standing.tier,
             tier_name=self.catalogue.tier_name(standing.tier),
             raw_tier=standing.raw_tier,
@@ -297,11 +331,10 @@ class _Explainer:
             for b in change.cause
             if b in self.index
         )
-        names = dict((c.code, c.name) for c in self.catalogue.countries)
         return ChangeRow(
             on=change.on.isoformat(),
             country=change.country,
-            country_name=names[change.country],
+            country_name=self.names[change.country],
             area=change.area,
             area_title=self.catalogue.area(change.area).title,
             kind=change.kind,
@@ -378,10 +411,7 @@ def _series_dates(changes: Sequence[Change], since: dt.date, as_of: dt.date) -> 
     start = min([since, *(c.on for c in changes)]) if changes else since
     start = min(start, as_of)
     days = {start, as_of}
-    for change in changes:
-        days.add(change.on)
-        if change.on > start:
-            days.add(change.on - dt.timedelta(days=1))  # keeps the steps square
+    days.update(change.on for change in changes)
     return sorted(d for d in days if d <= as_of)
 
 
@@ -424,7 +454,7 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
     changes = tuple(explainer.change(c, as_of) for c in changes_all if c.on >= since)
     dates = _series_dates(changes_all, since, as_of)
     series = engine.series(dates, countries=[code])
-    titles = {a.id: a.title for a in catalogue.areas}
+    titles = {a.id: area_short(catalogue, a.id) for a in catalogue.areas}
     timeline = [
         {"date": day.isoformat(), "area": titles[s.area], "tier": s.tier}
         for day in dates
@@ -510,6 +540,8 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
             {
                 **row,
                 "title": titles[row["area"]],
+                "short": area_short(catalogue, row["area"]),
+                "trend_signed": f"{row['trend']:+.2f}" if row["trend"] is not None else None,
                 "tiers_named": [
                     (code, names[code], tier, catalogue.tier_name(tier))
                     for code, tier in row["tiers"].items()
@@ -549,7 +581,10 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
             "next_tier": p["next_tier"],
             "next_tier_name": catalogue.tier_name(p["next_tier"]),
             "missing": [
-                (index[b][1].statement, WHO_LABELS[index[b][0].benchmark_who(index[b][1])])
+                (
+                    index[b][1].statement,
+                    who_words(index[b][0].benchmark_who(index[b][1]), names[p["country"]]),
+                )
                 for b in p["missing"]
             ],
         }

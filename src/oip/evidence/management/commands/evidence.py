@@ -1,15 +1,22 @@
-"""`oip evidence import FILE...` (and, later, load-baseline, coverage, review)."""
+"""`oip evidence import FILE...`, `load-baseline`, `coverage` and `review`."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import getpass
+import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oip.evidence.actions import ImportFailed, import_evidence
+from oip.conditionality.present import table
+from oip.core.arguments import date_arg, today
+from oip.evidence.actions import ImportFailed, ImportResult, import_evidence
+from oip.evidence.baseline import load_baseline
+from oip.evidence.coverage import coverage, review
 
 
 class Command(BaseCommand):
@@ -20,21 +27,37 @@ class Command(BaseCommand):
         importer = sub.add_parser("import", help="import YAML or CSV files: all or nothing")
         importer.add_argument("files", nargs="+", type=Path)
         importer.add_argument("--by", default=None, help="who records it (default: cli:<user>)")
+        sub.add_parser("load-baseline", help="import the baseline evidence shipped with OIP")
+        cover = sub.add_parser(
+            "coverage", help="assessed vs not-assessed benchmarks per country x area"
+        )
+        cover.add_argument("--as-of", type=date_arg, default=None, help="date (default: today)")
+        cover.add_argument("--format", choices=["json", "table"], default="table")
+        checkup = sub.add_parser("review", help="observations resting on old or undated sources")
+        checkup.add_argument(
+            "--older-than",
+            type=int,
+            default=730,
+            metavar="DAYS",
+            help="list sources older than this many days (default 730)",
+        )
+        checkup.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "import":
             self._import(options["files"], options["by"] or f"cli:{getpass.getuser()}")
+        elif action == "load-baseline":
+            self._load_baseline()
+        elif action == "coverage":
+            self._coverage(options["as_of"] or today(), options["format"])
+        elif action == "review":
+            if options["older_than"] < 0:
+                raise CommandError("--older-than must be >= 0", returncode=2)
+            self._review(options["older_than"], options["format"])
 
     def _import(self, files: list[Path], recorded_by: str) -> None:
-        try:
-            result = import_evidence(files, recorded_by=recorded_by)
-        except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            if exc.total > len(exc.errors):
-                self.stderr.write(f"... and {exc.total - len(exc.errors)} more")
-            raise CommandError(f"import failed: {exc.total} problem(s); nothing was written", returncode=1) from exc
+        result = self._run(lambda: import_evidence(files, recorded_by=recorded_by))
         self.stdout.write(
             f"imported {result.created} observation(s), skipped {result.skipped} already recorded"
             + (
@@ -43,3 +66,91 @@ class Command(BaseCommand):
                 else ""
             )
         )
+
+    def _load_baseline(self) -> None:
+        result = self._run(load_baseline)
+        self.stdout.write(
+            f"baseline: created {result.created} observation(s), skipped {result.skipped}; "
+            f"created {result.context_created} context note(s), skipped {result.context_skipped}"
+        )
+
+    def _run(self, action: Any) -> ImportResult:
+        try:
+            result: ImportResult = action()
+        except ImportFailed as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            if exc.total > len(exc.errors):
+                self.stderr.write(f"... and {exc.total - len(exc.errors)} more")
+            raise CommandError(
+                f"import failed: {exc.total} problem(s); nothing was written", returncode=1
+            ) from exc
+        return result
+
+    def _coverage(self, as_of: dt.date, fmt: str) -> None:
+        rows = coverage(as_of)
+        if fmt == "json":
+            self.stdout.write(json.dumps([_plain(r) for r in rows], indent=2))
+            return
+        headers = [
+            "country",
+            "area",
+            "benchmarks",
+            "assessed",
+            "not assessed",
+            "met",
+            "partial",
+            "not met",
+            "n/a",
+            "newest",
+        ]
+        self.stdout.write(
+            table(
+                headers,
+                [
+                    [
+                        r.country,
+                        r.area,
+                        r.benchmarks,
+                        r.with_evidence,
+                        r.unknown,
+                        r.met,
+                        r.partial,
+                        f"{r.not_met} ({r.lapsed} lapsed)" if r.lapsed else r.not_met,
+                        r.not_applicable,
+                        r.newest.isoformat() if r.newest else "-",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+
+    def _review(self, older_than: int, fmt: str) -> None:
+        rows = review(older_than, today())
+        if fmt == "json":
+            self.stdout.write(json.dumps([_plain(r) for r in rows], indent=2))
+            return
+        self.stdout.write(
+            table(
+                ["source date", "age (days)", "country", "benchmark", "status", "source"],
+                [
+                    [
+                        r.published_on.isoformat() if r.published_on else "n.d.",
+                        r.age_days if r.age_days is not None else "-",
+                        r.country,
+                        r.benchmark,
+                        r.status,
+                        f"{r.source_title} <{r.source_url or r.source_publisher}>",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A dataclass row as JSON-ready data (dates as YYYY-MM-DD)."""
+    return {
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in dataclasses.asdict(row).items()
+    }

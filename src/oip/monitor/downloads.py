@@ -1,0 +1,238 @@
+"""The citable downloads: standings, evidence and the catalogue as CSV and JSON.
+
+Decisions:
+- JSON is `{"citation": ..., "as_of": ..., "data": [...]}`; `data` is exactly what the API
+  returns for the same question (standings: GET /api/v1/standings?as_of=; evidence: every page
+  of GET /api/v1/evidence?as_of= in order; catalogue: GET /api/v1/catalogue).
+- CSV is plain RFC 4180 CSV (a header row, then data; formula-safe cells via
+  `oip.core.csvsafe`) so any tool parses it. The citation is *not* inside the CSV (a comment
+  line or an extra column would break standard readers); it travels in the `X-OIP-Citation`
+  response header, is printed next to each link on the downloads page, and the file name
+  carries the date (`oip-standings-2026-11-21.csv`).
+- The evidence CSV starts with the columns of `oip evidence import` in their order, so a
+  download can be re-imported elsewhere; extra columns (id, target, area, recorded_at...)
+  follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+
+from oip.catalogue.fetch import current_catalogue
+from oip.catalogue.loader import export_data
+from oip.conditionality.present import standing_dict
+from oip.core.csvsafe import write_csv
+from oip.evidence import serialize
+from oip.evidence.fetch import evaluation
+from oip.monitor import fetch
+
+STANDINGS_HEADER = [
+    "country",
+    "country_name",
+    "area",
+    "area_title",
+    "as_of",
+    "tier",
+    "tier_name",
+    "raw_tier",
+    "status",
+    "assessed",
+    "assessed_benchmarks",
+    "benchmarks",
+    "since",
+    "notice_until",
+    "next_tier",
+    "missing_count",
+    "missing",
+    "achieved_targets",
+    "suspended_by",
+]
+
+EVIDENCE_HEADER = [
+    "country",
+    "benchmark",
+    "status",
+    "observed_on",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "source_published_on",
+    "source_excerpt",
+    "note",
+    "id",
+    "target",
+    "area",
+    "recorded_at",
+    "recorded_by",
+]
+
+CATALOGUE_HEADER = [
+    "area",
+    "area_title",
+    "target",
+    "tier",
+    "tier_name",
+    "target_title",
+    "who",
+    "scope",
+    "source",
+    "bodies",
+    "instruments",
+    "benchmark",
+    "kind",
+    "benchmark_who",
+    "statement",
+    "accepted_evidence",
+    "validity_days",
+    "milestones",
+]
+
+DATASETS = {
+    "standings": "standings",
+    "evidence": "evidence",
+    "catalogue": "catalogue",
+}
+
+
+def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str:
+    """Return the citation line: 'OIP, standings as of 2026-11-21, retrieved 2026-11-22, URL'.
+
+    `path` is the download's path with its query; the URL is made absolute with
+    `settings.OIP_PUBLIC_URL` so it is the same whoever downloads it.
+    """
+    subject = (
+        f"catalogue {current_catalogue().version}"
+        if dataset == "catalogue"
+        else f"{dataset} as of {as_of.isoformat()}"
+    )
+    return f"OIP, {subject}, retrieved {retrieved.isoformat()}, {settings.OIP_PUBLIC_URL}{path}"
+
+
+def standings_json(as_of: dt.date) -> list[dict[str, Any]]:
+    """Every standing at `as_of` in the API's shape (GET /api/v1/standings?as_of=)."""
+    catalogue = current_catalogue()
+    return [standing_dict(catalogue, s) for s in evaluation().standings(as_of)]
+
+
+def standings_csv(as_of: dt.date) -> str:
+    """Every standing at `as_of` as CSV: one row per country x area, lists joined by ';'."""
+    catalogue = current_catalogue()
+    cells = {(c.country, c.area): c for c in fetch.standings_grid(as_of)}
+    rows = []
+    for s in evaluation().standings(as_of):
+        cell = cells[(s.country, s.area)]
+        rows.append(
+            [
+                s.country,
+                cell.country_name,
+                s.area,
+                cell.area_title,
+                s.as_of,
+                s.tier,
+                catalogue.tier_name(s.tier),
+                s.raw_tier,
+                s.status,
+                cell.is_assessed,
+                cell.assessed,
+                cell.benchmarks,
+                s.since,
+                s.notice_until,
+                s.next_tier,
+                len(s.missing),
+                ";".join(m.benchmark for m in s.missing),
+                ";".join(s.achieved_targets),
+                ";".join(s.suspended_by),
+            ]
+        )
+    return write_csv(rows, STANDINGS_HEADER)
+
+
+def evidence_json(
+    as_of: dt.date, country: str | None = None, area: str | None = None
+) -> list[dict[str, Any]]:
+    """Every observation with `observed_on <= as_of` (newest fact first), as the API gives them."""
+    rows = serialize.observations(as_of=as_of, country=country, area=area)
+    return [serialize.observation_dict(o) for o in rows.iterator(chunk_size=2000)]
+
+
+def evidence_csv_lines(
+    as_of: dt.date, country: str | None = None, area: str | None = None
+) -> Iterator[str]:
+    """Yield the evidence CSV in chunks (header first), so a large download streams."""
+    yield write_csv([], EVIDENCE_HEADER)
+    batch: list[list[Any]] = []
+    for o in serialize.observations(as_of=as_of, country=country, area=area).iterator(
+        chunk_size=2000
+    ):
+        source = o.source
+        batch.append(
+            [
+                o.country_id,
+                o.benchmark_id,
+                o.status,
+                o.observed_on,
+                source.url,
+                source.title,
+                source.publisher,
+                source.published_on,
+                source.excerpt,
+                o.note,
+                o.pk,
+                o.benchmark.target,
+                o.benchmark.area,
+                o.recorded_at,
+                o.recorded_by,
+            ]
+        )
+        if len(batch) == 2000:
+            yield _rows_only(batch)
+            batch = []
+    if batch:
+        yield _rows_only(batch)
+
+
+def _rows_only(rows: list[list[Any]]) -> str:
+    text = write_csv(rows, [])
+    return text[2:]  # write_csv always writes a header; an empty one is a bare "\r\n"
+
+
+def catalogue_json() -> dict[str, Any]:
+    """The catalogue in the export contract's shape (GET /api/v1/catalogue)."""
+    return export_data(current_catalogue())
+
+
+def catalogue_csv() -> str:
+    """The catalogue flattened to one row per benchmark (bodies, instruments joined by ';')."""
+    catalogue = current_catalogue()
+    milestones: dict[str, list[str]] = {}
+    for m in catalogue.milestones:
+        for t in m.targets:
+            milestones.setdefault(t, []).append(m.id)
+    rows = [
+        [
+            target.area,
+            catalogue.area(target.area).title,
+            target.id,
+            target.tier,
+            catalogue.tier_name(target.tier),
+            target.title,
+            target.who,
+            target.scope,
+            target.source,
+            ";".join(target.bodies),
+            ";".join(target.instruments),
+            benchmark.id,
+            benchmark.kind,
+            target.benchmark_who(benchmark),
+            benchmark.statement,
+            benchmark.accepted_evidence,
+            benchmark.validity_days,
+            ";".join(milestones.get(target.id, [])),
+        ]
+        for target, benchmark in catalogue.benchmarks()
+    ]
+    return write_csv(rows, CATALOGUE_HEADER)

@@ -1,0 +1,130 @@
+"""What every monitor page shares: the `as_of` date, the page frame and the error pages.
+
+Decision: a malformed or out-of-range `?as_of=` answers **400** with a page that says what
+was wrong and offers the date control again, rather than silently showing today: a citation
+must never show a different date from the one its URL asks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from oip.catalogue.fetch import CatalogueNotLoaded
+from oip.core.arguments import today
+from oip.evidence.fetch import last_updated
+
+P = ParamSpec("P")
+
+EARLIEST = dt.date(2000, 1, 1)
+_KINDS = {"code": "country", "area": "area", "target": "target"}
+
+
+class BadDate(ValueError):
+    """The `as_of` parameter is not a usable date; the message says why, for the reader."""
+
+
+def parse_as_of(request: HttpRequest) -> dt.date:
+    """Return `?as_of=` as a date (today when absent or empty).
+
+    BadDate if it is not YYYY-MM-DD, is before 2000-01-01 or is after today (the evidence
+    only records facts that have happened, so a future date would be a guess).
+    """
+    raw = request.GET.get("as_of", "").strip()
+    now = today()
+    if not raw:
+        return now
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadDate(f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. {now.isoformat()}.") from None
+    if len(raw) != 10:
+        raise BadDate(f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD.")
+    if day > now:
+        raise BadDate(f"{day.isoformat()} is in the future: the monitor shows facts up to today ({now.isoformat()}).")
+    if day < EARLIEST:
+        raise BadDate(f"{day.isoformat()} is too early: the monitor starts on {EARLIEST.isoformat()}.")
+    return day
+
+
+def query(**params: object) -> str:
+    """Return a query string ("?a=1&b=2") of the parameters that are not None or empty."""
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
+    """Return the context every page's frame needs: the date control, 'as of', 'data last
+    updated' and a permalink (this URL with `as_of` made explicit)."""
+    params = request.GET.copy()
+    params["as_of"] = as_of.isoformat()
+    # Hidden fields of the date form: the page's other parameters survive a date change.
+    kept = [(k, v) for k, v in request.GET.items() if k != "as_of"]
+    return {
+        "as_of": as_of,
+        "today": today(),
+        "is_today": as_of == today(),
+        "last_updated": last_updated(),
+        "permalink": f"{settings.OIP_PUBLIC_URL}{request.path}?{params.urlencode()}",
+        "kept_params": kept,
+        # Links between pages carry the date only when it is not today, so that browsing
+        # "today" stays live while a dated page links to the same date everywhere.
+        "as_of_query": "" if as_of == today() else f"?as_of={as_of.isoformat()}",
+        "as_of_explicit": f"?as_of={as_of.isoformat()}",
+        "as_of_amp": "" if as_of == today() else f"&as_of={as_of.isoformat()}",
+        **extra,
+    }
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """Render the monitor's error page (with navigation and a fresh date control)."""
+    context = {
+        "as_of": today(),
+        "today": today(),
+        "is_today": True,
+        "last_updated": None,
+        "permalink": None,
+        "kept_params": [],
+        "as_of_query": "",
+        "as_of_amp": "",
+        "error_title": title,
+        "error_message": message,
+        "status": status,
+    }
+    return render(request, "monitor/error.html", context, status=status)
+
+
+def monitor_page(
+    view: Callable[Concatenate[HttpRequest, dt.date, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Wrap a page view: GET/HEAD only; parse `as_of` (400 page if bad); turn a KeyError (an
+    unknown country, area or target) into the 404 page and a missing catalogue into 503."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            as_of = parse_as_of(request)
+        except BadDate as exc:
+            return error_page(request, 400, "That date cannot be shown", str(exc))
+        try:
+            return view(request, as_of, *args, **kwargs)
+        except KeyError as exc:
+            kind = next((_KINDS[k] for k in kwargs if k in _KINDS), "page")
+            return error_page(
+                request, 404, "Not found", f"There is no {kind} “{exc.args[0]!s}” in the catalogue."
+            )
+        except CatalogueNotLoaded:
+            return error_page(
+                request, 503, "No data yet", "No catalogue is loaded yet: run `oip catalogue load`."
+            )
+
+    return wrapper

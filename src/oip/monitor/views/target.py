@@ -1,0 +1,17 @@
+"""A target's page: its benchmarks and each country's status with evidence and source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from oip.monitor import fetch
+from oip.monitor.views.common import frame, monitor_page
+
+
+@monitor_page
+def target(request: HttpRequest, as_of: dt.date, target: str) -> HttpResponse:
+    data = fetch.target_data(target, as_of)
+    return render(request, "monitor/target.html", frame(request, as_of, data=data, nav="target"))

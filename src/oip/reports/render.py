@@ -1,0 +1,87 @@
+"""Render a `Report` as a self-contained HTML document or an A4 PDF (WeasyPrint).
+
+Contract:
+- `render_html(report)` returns one HTML document with its print stylesheet inline and its
+  charts and maps as inline SVG: it references no file and no URL except its own anchors and
+  the citation links (which are printed, never fetched).
+- `render_pdf(report)` lays that HTML out on A4 with page numbers, a running header, a table of
+  contents with page numbers and vector charts. Nothing is fetched at render time: the URL
+  fetcher refuses every URL except `data:` URIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from oip.monitor.charts import divergence_chart, render_svg_cached, spec_json, tier_timeline
+from oip.monitor.geo import map_svg
+from oip.reports.build import Report
+
+
+def _fetcher() -> Any:
+    """WeasyPrint URL fetcher that accepts `data:` URIs only: http(s) and file are refused."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
+def _svg(markup: str) -> SafeString:
+    # Our own chart and map renderers produce the markup (CSP-safe, no scripts): trusted.
+    return mark_safe(markup)  # noqa: S308
+
+
+def _country_figures(report: Report) -> dict[str, Any]:
+    rows = report.data["timeline"]
+    if not rows:
+        return {"timeline_svg": None}
+    chart = tier_timeline(rows)
+    return {"timeline_svg": _svg(render_svg_cached(spec_json(chart)))}
+
+
+def _region_figures(report: Report) -> dict[str, Any]:
+    names = dict(report.countries)
+    grid = report.data["grid"]
+    statuses_by_area: dict[str, dict[str, str]] = {}
+    for code, _, areas in grid:
+        for a in areas:
+            statuses_by_area.setdefault(a.area, {})[code] = a.status
+    maps = {
+        area: _svg(
+            map_svg(
+                report.data["tiers_by_area"][area],
+                names=names,
+                title=f"{title}: tier per country, as of {report.as_of.isoformat()}",
+                statuses=statuses_by_area.get(area, {}),
+                id_prefix=f"map-{area}",
+            )
+        )
+        for area, title in report.data["areas"]
+    }
+    shorts = {a.area: a.area_short for _, _, areas in grid for a in areas}
+    rows = [
+        {"area": shorts[area], "country": code, "tier": tier}
+        for area, _ in report.data["areas"]
+        for code, tier in report.data["tiers_by_area"][area].items()
+    ]
+    divergence_svg = _svg(render_svg_cached(spec_json(divergence_chart(rows)))) if rows else None
+    divergence = [{**row, "map": maps[row["area"]]} for row in report.data["divergence"]]
+    return {"divergence_svg": divergence_svg, "divergence": divergence}
+
+
+def render_html(report: Report) -> str:
+    """Return the report as a standalone HTML document (print stylesheet inline)."""
+    figures = _country_figures(report) if report.kind == "country" else _region_figures(report)
+    context = {"report": report, "d": report.data, **figures}
+    return render_to_string(f"reports/{report.kind}.html", context)
+
+
+def render_pdf(report: Report) -> bytes:
+    """Return the report as an A4 PDF (bytes); nothing is fetched while rendering."""
+    from weasyprint import HTML
+
+    document = HTML(string=render_html(report), base_url=None, url_fetcher=_fetcher())
+    pdf: bytes = document.write_pdf()
+    return pdf
