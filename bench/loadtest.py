@@ -79,9 +79,7 @@ class WrkRun:
 
 def wrk_binary() -> str | None:
     """Return the path of wrk, or None if it is not installed."""
-    return shutil.which("wrk") or (
-        "/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None
-    )
+    return shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
 
 
 def free_port() -> int:
@@ -167,9 +165,7 @@ def run_wrk(port: int, path: str, connections: int, seconds: float) -> WrkRun:
     except subprocess.TimeoutExpired:
         run.error = "wrk did not finish in time"
         return run
-    line = next(
-        (ln for ln in completed.stdout.splitlines() if ln.startswith("WRKJSON ")), None
-    )
+    line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if completed.returncode != 0 or line is None:
         run.error = (completed.stderr or completed.stdout).strip()[-300:] or "no WRKJSON line"
         return run
@@ -213,8 +209,7 @@ def load_test(
                 loadable = [
                     p
                     for p in targets
-                    if isinstance(result["statuses"][p], int)
-                    and 200 <= result["statuses"][p] < 300
+                    if isinstance(result["statuses"][p], int) and 200 <= result["statuses"][p] < 300
                 ]
                 for path in loadable:
                     run_wrk(port, path, 4, 1.0)  # warm both workers' caches; not reported

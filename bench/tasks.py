@@ -253,13 +253,13 @@ def task_engine(args: argparse.Namespace) -> Result:
             return len(cursor.fetchall())
 
     raw_fetch_s, _ = best_of(3, raw_fetch)
-    one_date_s, one_date_median = best_of(args.repeat, lambda: standings(catalogue, observations, END))
+    one_date_s, one_date_median = best_of(
+        args.repeat, lambda: standings(catalogue, observations, END)
+    )
     sort_key = attrgetter("country", "benchmark", "observed_on")
     sort_s, _ = best_of(3, lambda: sorted(observations, key=sort_key))
     dates = monthly(END, 120)
-    series_s, series_median = best_of(
-        3, lambda: standings_series(catalogue, observations, dates)
-    )
+    series_s, series_median = best_of(3, lambda: standings_series(catalogue, observations, dates))
     load_s = min(load_s, best_of(2, load_observations)[0])
     return {
         "observations": len(observations),
@@ -301,8 +301,9 @@ def task_pages(args: argparse.Namespace) -> Result:
             statuses.append(client.get(url).status_code)
         budget = time.perf_counter() + args.max_seconds
         while len(times) < args.requests and time.perf_counter() < budget:
-            seconds, response = timed(lambda u=url: client.get(u))
-            times.append(seconds)
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
             statuses.append(response.status_code)
         pages[url] = {
             "status": sorted(set(statuses)),
@@ -354,7 +355,9 @@ def task_reports(args: argparse.Namespace) -> Result:
 
 def parser() -> argparse.ArgumentParser:
     """Return the command-line parser: one sub-command per task."""
-    main = argparse.ArgumentParser(prog="python -m bench.tasks", description=__doc__.splitlines()[0])
+    main = argparse.ArgumentParser(
+        prog="python -m bench.tasks", description=__doc__.splitlines()[0]
+    )
     sub = main.add_subparsers(dest="task", required=True)
     generate = sub.add_parser("generate")
     generate.add_argument("--catalogue-dir", type=Path, required=True)

@@ -1,5 +1,6 @@
 """`oip backup` / `oip restore`: a backup restored into an empty database gives back the
-same evidence rows and the same standings, on SQLite and on PostgreSQL.
+same evidence rows and the same standings, on SQLite and on PostgreSQL; restore refuses a
+database with data (unless --force), another engine's backup, junk and damaged files.
 
 Each test works on scratch databases in separate processes (see procs.py), never on
 pytest's test database.
@@ -18,40 +19,15 @@ from oip.catalogue.schema import Catalogue
 from tests.hardening.procs import ENGINES, Scratch, scratch, sqlite_scratch
 from tests.scenario import EVENTS, scenario_yaml
 
-DATES = sorted({day for _, _, day in EVENTS} | {"2024-01-09", "2025-01-09", "2025-04-09", "2026-01-01"})
-
-SNAPSHOT = f"""
-import datetime as dt
-from oip.catalogue.models import CatalogueVersion
-from oip.evidence.fetch import evaluation
-from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
-
-def rows(model):
-    return [[str(v) for v in row] for row in model._base_manager.order_by("id").values_list()]
-
-evaluated = evaluation()
-print(json.dumps({{
-    "standings": {{d: repr(evaluated.standings(dt.date.fromisoformat(d))) for d in {DATES!r}}},
-    "observations": rows(Observation),
-    "sources": rows(Source),
-    "batches": rows(ImportBatch),
-    "notes": rows(ContextNote),
-    "catalogue": [[v.id, v.version, v.content_hash] for v in CatalogueVersion.objects.order_by("id")],
-}}))
-"""
-
-
-def snapshot(db: Scratch) -> dict[str, Any]:
-    """Every standing at DATES (full repr: tiers, explanations, observation ids) and every
-    evidence row, read in a fresh process."""
-    return db.python(SNAPSHOT)
-
 
 def extra_evidence(directory: Path, catalogue: Catalogue) -> Path:
-    """Observations for AL and RS in the first area, and a context note, beside the scenario."""
+    """Observations for AL and RS in the first area, and a context note."""
     area = catalogue.areas[0].id
     benchmarks = [b.id for t in catalogue.targets_in(area) for b in t.benchmarks][:4]
-    source = "{url: 'https://example.org/r', title: Progress report, publisher: EC, published_on: 2025-11-04}"
+    source = (
+        "{url: 'https://example.org/r', title: Progress report, publisher: EC, "
+        "published_on: 2025-11-04}"
+    )
     lines = ["observations:"]
     for country in ("AL", "RS"):
         for i, benchmark in enumerate(benchmarks):
@@ -70,23 +46,33 @@ def extra_evidence(directory: Path, catalogue: Catalogue) -> Path:
     return path
 
 
-def loaded(db: Scratch, catalogue: Catalogue) -> None:
-    """Migrate, load the catalogue, import the EPPO scenario and the extra evidence."""
-    db.oip("migrate", "--noinput", "-v0")
-    db.oip("catalogue", "load")
-    scenario = db.var / "scenario.yaml"
-    scenario.write_text(scenario_yaml(), encoding="utf-8")
-    db.oip("evidence", "import", str(scenario), str(extra_evidence(db.var, catalogue)))
+def scenario_file(directory: Path, published: str = "2025-10-01") -> Path:
+    path = directory / f"scenario-{published}.yaml"
+    path.write_text(scenario_yaml().replace("2025-10-01", published), encoding="utf-8")
+    return path
+
+
+SNAPSHOT = "from tests.hardening.dbstate import snapshot\nprint(json.dumps(snapshot()))"
+
+
+def prepared(db: Scratch, *files: Path) -> dict[str, Any]:
+    """Migrate, load the catalogue, import `files`; return the snapshot."""
+    paths = ", ".join(repr(str(f)) for f in files)
+    return db.python(
+        "from tests.hardening.dbstate import prepare, snapshot\n"
+        f"prepare({paths})\nprint(json.dumps(snapshot()))"
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_restore_into_an_empty_database_gives_identical_rows_and_standings(
+def test_backup_restores_identically_and_never_overwrites_data_unforced(
     engine: str, tmp_path: Path, catalogue: Catalogue
 ) -> None:
     backup = tmp_path / "oip.backup"
     with scratch(engine, tmp_path / "src", "bksrc") as source:
-        loaded(source, catalogue)
-        before = snapshot(source)
+        before = prepared(
+            source, scenario_file(tmp_path), extra_evidence(tmp_path, catalogue)
+        )
         assert len(before["observations"]) == len(EVENTS) + 8
         assert len(before["notes"]) == 1
         source.oip("backup", str(backup))
@@ -94,44 +80,30 @@ def test_restore_into_an_empty_database_gives_identical_rows_and_standings(
     assert meta["engine"] == engine
     assert meta["counts"]["evidence_observation"] == len(EVENTS) + 8
 
-    # The source database is gone; the backup is all there is. Restore into a brand-new one.
+    # The source database is gone; the backup is all there is. Restore into a new one.
     with scratch(engine, tmp_path / "dst", "bkdst") as target:
-        result = target.oip("restore", str(backup))
-        assert "restored" in result.stdout
-        after = snapshot(target)
+        assert "restored" in target.oip("restore", str(backup)).stdout
+        more = scenario_file(tmp_path, published="2025-10-02")
+        after, grown = target.python(
+            "from oip.evidence.actions import import_evidence\n"
+            "from tests.hardening.dbstate import snapshot\n"
+            "after = snapshot()\n"
+            f"import_evidence([{str(more)!r}], recorded_by='test')\n"
+            "print(json.dumps([after, snapshot()]))"
+        )
         assert after == before
-        # The restored database is a working one: sequences continue, imports append.
-        more = target.var / "more.yaml"
-        more.write_text(scenario_yaml().replace("2025-10-01", "2025-10-02"), encoding="utf-8")
-        target.oip("evidence", "import", str(more))
-        grown = snapshot(target)
+        # A working database: sequences continue, imports append.
         assert len(grown["observations"]) == len(before["observations"]) + len(EVENTS)
         assert grown["observations"][: len(before["observations"])] == before["observations"]
 
-
-@pytest.mark.parametrize("engine", ENGINES)
-def test_restore_refuses_a_database_with_data_unless_forced(
-    engine: str, tmp_path: Path, catalogue: Catalogue
-) -> None:
-    backup = tmp_path / "empty-catalogue.backup"
-    with scratch(engine, tmp_path / "db", "bkforce") as db:
-        db.oip("migrate", "--noinput", "-v0")
-        db.oip("catalogue", "load")
-        db.oip("backup", str(backup))  # catalogue only, no evidence
-        scenario = db.var / "scenario.yaml"
-        scenario.write_text(scenario_yaml(), encoding="utf-8")
-        db.oip("evidence", "import", str(scenario))
-        with_evidence = snapshot(db)
-
-        refused = db.oip("restore", str(backup), check=False)
+        # Now it holds data: restoring over it is refused, and changes nothing...
+        refused = target.oip("restore", str(backup), check=False)
         assert refused.returncode == 1
         assert "not empty" in refused.stderr and "--force" in refused.stderr
-        assert snapshot(db) == with_evidence
-
-        db.oip("restore", "--force", str(backup))
-        forced = snapshot(db)
-        assert forced["observations"] == [] and forced["batches"] == []
-        assert forced["catalogue"] == with_evidence["catalogue"]
+        assert "Traceback" not in refused.stderr
+        # ... unless forced, which gives back exactly the backup's content.
+        target.oip("restore", "--force", str(backup))
+        assert target.python(SNAPSHOT) == before
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -159,7 +131,6 @@ def test_restore_refuses_a_file_that_is_no_backup_or_is_damaged(tmp_path: Path) 
         assert refused.returncode == 1
         assert "not an OIP backup" in refused.stderr
 
-        db.oip("migrate", "--noinput", "-v0")
         backup = tmp_path / "ok.backup"
         db.oip("backup", str(backup))
         data = bytearray(backup.read_bytes())
@@ -176,18 +147,23 @@ def test_sqlite_backup_is_a_consistent_snapshot_while_a_writer_holds_a_transacti
     """Online backup: a write transaction open in another connection neither blocks the
     backup nor leaks into it; once committed, the next backup has it."""
     with sqlite_scratch(tmp_path / "db") as db:
-        db.oip("migrate", "--noinput", "-v0")
         writer = sqlite3.connect(db.sqlite_file, isolation_level=None)
         try:
+            writer.execute("PRAGMA journal_mode=WAL")
+            writer.execute("CREATE TABLE note (text TEXT)")
+            writer.execute("INSERT INTO note VALUES ('committed')")
             writer.execute("BEGIN IMMEDIATE")
-            writer.execute("INSERT INTO auth_group (name) VALUES ('uncommitted')")
-            db.oip("backup", str(tmp_path / "during.backup"), timeout=30)
+            writer.execute("INSERT INTO note VALUES ('uncommitted')")
+            db.oip("backup", str(tmp_path / "during.backup"), timeout=60)
             writer.execute("COMMIT")
         finally:
             writer.close()
         db.oip("backup", str(tmp_path / "after.backup"))
-    for name, expected in (("during.backup", []), ("after.backup", [("uncommitted",)])):
+    for name, expected in (
+        ("during.backup", [("committed",)]),
+        ("after.backup", [("committed",), ("uncommitted",)]),
+    ):
         with sqlite3.connect(tmp_path / name) as copy:
             assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert copy.execute("SELECT name FROM auth_group").fetchall() == expected
+            assert copy.execute("SELECT text FROM note ORDER BY rowid").fetchall() == expected
             assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +83,7 @@ def _later_only_titles(as_of: dt.date) -> set[str]:
 @pytest.fixture(scope="module")
 def rendered(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Any]]:
+) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("reports")
     out: dict[str, Any] = {"tmp": tmp}
     with django_db_blocker.unblock():
@@ -128,7 +127,7 @@ def rendered(
         finally:
             cache.clear()
             fetch.clear_cache()
-    yield out
+    return out
 
 
 def test_region_report_names_the_six_countries(rendered: dict[str, Any]) -> None:
@@ -160,9 +159,7 @@ def test_every_reference_is_listed_with_its_date(rendered: dict[str, Any]) -> No
         report: Report = rendered["reports"][name]
         text = rendered[name]
         assert "References" in text
-        assert [r.number for r in report.references] == list(
-            range(1, len(report.references) + 1)
-        )
+        assert [r.number for r in report.references] == list(range(1, len(report.references) + 1))
         for ref in report.references:
             assert f"[{ref.number}]" in text
             assert f"“{' '.join(ref.title.split())}”. {ref.published_on}." in text

@@ -72,10 +72,14 @@ _ON_NOTICE: Final = 1
 _SUSPENDED: Final = 2
 _STANDING_STATUS_NAMES: Final[tuple[StandingStatus, ...]] = ("stable", "on_notice", "suspended")
 
-_SATISFIED_CHAR: Final[dict[str, str]] = {
-    status: "1" if value else "0" for status, value in _SATISFIED_STATUS.items()
-}
-_SATISFIED_RUN: Final = re.compile("1+")
+# The timeline encodes each observation's status as its length, one byte each (a C-level
+# pass: `bytes(map(len, statuses))`), and finds satisfied runs with a regex. That works only
+# while the satisfied and unsatisfied statuses have distinct lengths; checked at import.
+_SATISFIED_LENGTHS: Final = frozenset(len(s) for s, ok in _SATISFIED_STATUS.items() if ok)
+if _SATISFIED_LENGTHS & {len(s) for s, ok in _SATISFIED_STATUS.items() if not ok}:
+    raise RuntimeError("status names no longer differ in length; change the timeline encoding")
+_SATISFIED_RUN: Final = re.compile(b"[" + re.escape(bytes(sorted(_SATISFIED_LENGTHS))) + b"]+")
+_MET_LENGTH: Final = len("met")
 _ONE_DAY: Final = dt.timedelta(days=1)
 
 _OBSERVED_ON: Final = attrgetter("observed_on")
@@ -208,7 +212,7 @@ class _Timeline:
     `observations` are sorted by `observed_on` (same-day records in any order: the winner of a
     day, the last recorded then highest id, is picked where it matters). `flip_dates` and
     `flip_satisfied` are the dates on which the benchmark starts or stops being satisfied,
-    lapses included. Built with C-level passes (a "1"/"0" string and a regex) plus Python work
+    lapses included. Built with C-level passes (a byte string of status codes and a regex) plus Python work
     only where the satisfied value changes: this runs over every observation.
     """
 
@@ -220,7 +224,7 @@ class _Timeline:
         self.observations = observations
         self._states: dict[int, BenchmarkState] = {}
         count = len(observations)
-        satisfied = "".join(map(_SATISFIED_CHAR.__getitem__, map(_STATUS, observations)))
+        satisfied = bytes(map(len, map(_STATUS, observations)))
         # Indices where the raw satisfied value changes: the only places a day can differ
         # from the day before, unless a same-day tie or a lapse intervenes (added below).
         marks: set[int] = set()
@@ -229,7 +233,7 @@ class _Timeline:
             marks.add(run.end())
         lapses: dict[int, dt.date] = {}  # last index of a day -> the date its `met` lapses
         validity = spec.validity
-        if validity is not None and "1" in satisfied:
+        if validity is not None and _MET_LENGTH in satisfied:
             dates = list(map(_OBSERVED_ON, observations))
             lapse_dates = list(map(add, dates, repeat(validity, count)))
             lapsing = [*map(lt, lapse_dates, dates[1:]), True]
@@ -287,7 +291,7 @@ class _Timeline:
         first = last
         while first > 0 and observations[first - 1].observed_on == day:
             first -= 1
-        if True:
+        if first == last:
             return observations[last]
         return max(observations[first : last + 1], key=_RECORD_ORDER)
 

@@ -269,9 +269,7 @@ class _Explainer:
         target, benchmark = self.index[state.benchmark]
         reference = None
         note = ""
-        observation = (
-            self.observations.get(state.observation_id) if state.observation_id else None
-        )
+        observation = self.observations.get(state.observation_id) if state.observation_id else None
         if observation is not None:
             reference = self.citations.cite(
                 observation.source, f"{country} {observation.observed_on.isoformat()}"
@@ -546,8 +544,12 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
                     (code, names[code], tier, catalogue.tier_name(tier))
                     for code, tier in row["tiers"].items()
                 ],
-                "leaders": [names[c] for c, t in row["tiers"].items() if t == max(row["tiers"].values())],
-                "trailing": [names[c] for c, t in row["tiers"].items() if t == min(row["tiers"].values())],
+                "leaders": [
+                    names[c] for c, t in row["tiers"].items() if t == max(row["tiers"].values())
+                ],
+                "trailing": [
+                    names[c] for c, t in row["tiers"].items() if t == min(row["tiers"].values())
+                ],
             }
         )
     gaps = [
@@ -590,9 +592,7 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
         }
         for p in summary["priorities"]
     ]
-    changes = tuple(
-        explainer.change(c, as_of) for c in engine.changes(as_of, since=since)
-    )
+    changes = tuple(explainer.change(c, as_of) for c in engine.changes(as_of, since=since))
     milestones = _milestones(catalogue, standings, codes)
     notes = _notes(citations, as_of, None, names)
 
@@ -629,9 +629,12 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
             "grid": grid,
             "areas": [(a.id, a.title) for a in catalogue.areas],
             "tiers_by_area": {
-                a.id: {code: t for code, t in next(
-                    (r["tiers"] for r in summary["areas"] if r["area"] == a.id), {}
-                ).items()}
+                a.id: {
+                    code: t
+                    for code, t in next(
+                        (r["tiers"] for r in summary["areas"] if r["area"] == a.id), {}
+                    ).items()
+                }
                 for a in catalogue.areas
             },
             "divergence": divergence,

@@ -26,11 +26,12 @@ class Command(BaseCommand):
         for p in (country, region):
             p.add_argument("--as-of", type=date_arg, default=None, help="date (default: today)")
             p.add_argument(
-                "--since", type=date_arg, default=None, help="changes from (default: a year earlier)"
+                "--since",
+                type=date_arg,
+                default=None,
+                help="changes from (default: a year earlier)",
             )
-            p.add_argument(
-                "-o", "--output", type=Path, required=True, help="FILE.pdf or FILE.html"
-            )
+            p.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf or FILE.html")
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path = options["output"]
