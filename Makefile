@@ -59,8 +59,10 @@ test-postgres: setup-dev
 browser: setup-dev
 	$(BIN)/pytest -q -p no:cacheprovider -m browser
 
-## bench: every speed figure with its target, on SQLite and PostgreSQL
+## bench: every speed figure with its target, on SQLite and PostgreSQL, in one table (<= 10 min;
+## installs Debian's wrk if missing; results also in bench/out/results.json, see bench/README.md)
 bench: setup-dev
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.run
 
 ## lock: refresh the lock files from a clean install of pyproject.toml

@@ -1,10 +1,13 @@
 """Load the real server: `oip serve` (gunicorn) over loopback, driven by wrk.
 
 `load_test(env, paths)` starts `oip serve --port <free port> --workers 2` with `env` (which
-chooses the database), waits for `/healthz`, warms every path (one request for its status,
-then one second of wrk at 4 connections so both workers fill their caches), runs wrk for
-`seconds` per path and connection count, and always stops the server. Only 127.0.0.1 is
-loaded, and every wrk run is bounded in time.
+chooses the database), waits for `/healthz`, and for `/healthz` (the baseline) and each path:
+warms it (one second of wrk at 4 connections, so both workers fill their caches), then runs
+wrk for `seconds` at each connection count. After every run it waits until the server is idle
+again (its CPU time stops growing): wrk stops on time but the server still works through the
+requests queued at the end, and the next run must not pay for them. A server still busy after
+DRAIN_S seconds is restarted (and the path warmed again). The server is always stopped. Only
+127.0.0.1 is loaded, and every wrk run is bounded in time.
 
 wrk prints its figures through bench/wrk_report.lua as one `WRKJSON {...}` line. A run fails
 on any non-2xx response or socket error (connect, read, write, timeout).
@@ -27,7 +30,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,6 +47,7 @@ PATHS: tuple[str, ...] = (
 )
 CONNECTIONS: tuple[int, ...] = (1, 20, 100)
 WRK_TIMEOUT_S = 10
+DRAIN_S = 5.0  # longest wait for the server to finish the requests wrk left queued
 
 
 @dataclass
@@ -61,6 +65,8 @@ class WrkRun:
     p95_ms: float = 0.0
     p99_ms: float = 0.0
     error: str | None = None
+    drain_s: float = 0.0
+    drained: bool = True
 
     @property
     def ok(self) -> bool:
@@ -115,22 +121,40 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], within: float = 60.0
     raise RuntimeError(f"oip serve did not answer {BASELINE} within {within:.0f} s")
 
 
-@contextlib.contextmanager
-def serve(env: Mapping[str, str], log: TextIO, workers: int = 2) -> Iterator[int]:
-    """Run `oip serve` on a free port with `env`; yield the port; always stop the server."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "oip.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=dict(env),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: the gunicorn master and its workers
-    )
-    try:
-        wait_ready(port, process)
-        yield port
-    finally:
-        # `oip serve` exec()s gunicorn, so this pid is the master; its group holds the workers.
+class Server:
+    """`oip serve` on a free port with `env`, as a context manager that always stops it.
+
+    `oip serve` exec()s gunicorn, so the child's pid is the gunicorn master; it runs in its
+    own process group (the master and its workers), which `stop()` signals by that id.
+    """
+
+    def __init__(self, env: Mapping[str, str], log: TextIO, workers: int = 2) -> None:
+        self.env = dict(env)
+        self.log = log
+        self.workers = workers
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        """Start the server and wait until `/healthz` answers."""
+        self.port = free_port()
+        command = [sys.executable, "-m", "oip.cli", "serve", "--port", str(self.port)]
+        command += ["--workers", str(self.workers)]
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_ready(self.port, self.process)
+
+    def stop(self) -> None:
+        """Stop the server (TERM to its process group, KILL if it lingers)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -139,6 +163,59 @@ def serve(env: Mapping[str, str], log: TextIO, workers: int = 2) -> Iterator[int
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+
+    def restart(self) -> None:
+        """Stop and start again (drops a backlog of requests wrk left behind)."""
+        self.stop()
+        self.restarts += 1
+        self.start()
+
+    def cpu_ticks(self) -> int:
+        """Return the CPU time (clock ticks) used so far by the master and its workers."""
+        if self.process is None:
+            return 0
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total
+
+    def wait_idle(self, within: float) -> bool:
+        """Wait until the server burns no CPU for a moment; False if still busy after `within` s.
+
+        wrk stops after its duration, but the server still works through the requests it
+        had queued; the next run must not pay for them.
+        """
+        deadline = time.monotonic() + within
+        before = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.cpu_ticks()
+            if now - before <= 1:
+                return True
+            before = now
+        return False
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def warm(server: Server, path: str) -> None:
+    """Fill both workers' caches for `path`: one second of wrk at 4 connections, then idle."""
+    run_wrk(server.port, path, 4, 1.0)
+    if not server.wait_idle(DRAIN_S * 4):
+        server.restart()
+        run_wrk(server.port, path, 4, 1.0)
+        server.wait_idle(DRAIN_S * 4)
 
 
 def run_wrk(port: int, path: str, connections: int, seconds: float) -> WrkRun:
@@ -199,11 +276,11 @@ def load_test(
     log_path = log_path or Path(os.devnull)
     with log_path.open("a") as log:
         try:
-            with serve(env, log) as port:
+            with Server(env, log) as server:
                 targets = [BASELINE, *paths]
                 for path in targets:
                     try:
-                        result["statuses"][path] = status_of(port, path)
+                        result["statuses"][path] = status_of(server.port, path)
                     except (OSError, http.client.HTTPException) as error:
                         result["statuses"][path] = f"error: {error}"
                 loadable = [
@@ -212,10 +289,18 @@ def load_test(
                     if isinstance(result["statuses"][p], int) and 200 <= result["statuses"][p] < 300
                 ]
                 for path in loadable:
-                    run_wrk(port, path, 4, 1.0)  # warm both workers' caches; not reported
-                for path in loadable:
-                    for count in connections:
-                        result["runs"].append(run_wrk(port, path, count, seconds).to_dict())
+                    warm(server, path)
+                    for index, count in enumerate(connections):
+                        run = run_wrk(server.port, path, count, seconds)
+                        started = time.monotonic()
+                        if not server.wait_idle(DRAIN_S):
+                            run.drained = False
+                            server.restart()
+                            if index + 1 < len(connections):
+                                warm(server, path)  # the next path warms itself anyway
+                        run.drain_s = time.monotonic() - started
+                        result["runs"].append(run.to_dict())
+                result["restarts"] = server.restarts
         except RuntimeError as error:
             result["error"] = str(error)
     return result

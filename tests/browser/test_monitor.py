@@ -25,7 +25,8 @@ PAGES = [
 
 def visit(page: Page, url: str) -> Any:
     response = page.page.goto(url)
-    assert response is not None and response.status == 200, url
+    assert response is not None
+    assert response.status == 200, url
     return page.page
 
 
@@ -38,7 +39,9 @@ def test_page_renders_without_errors(page: Page, live_url: str, path: str) -> No
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_violation(page: Page, live_url: str, axe_source: str, path: str) -> None:
+def test_axe_finds_no_serious_violation(
+    page: Page, live_url: str, axe_source: str, path: str
+) -> None:
     p = visit(page, live_url + path)
     p.evaluate(axe_source)  # evaluate is not subject to the page's CSP; a script tag would be
     result = p.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -76,7 +79,11 @@ def test_links_between_pages_keep_the_date(page: Page, live_url: str) -> None:
     p.locator("#tier-1 + p + .table-scroll a").first.click()
     p.wait_for_url(re.compile(r"/targets/eppo\.[^/]+/\?as_of=2024-03-01$"))
     assert p.locator("h2", has_text="Montenegro").count() == 1
-    for name, path in (("Changes", "/changes/"), ("Methodology", "/methodology/"), ("Downloads", "/downloads/")):
+    for name, path in (
+        ("Changes", "/changes/"),
+        ("Methodology", "/methodology/"),
+        ("Downloads", "/downloads/"),
+    ):
         p.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
         p.wait_for_url(f"**{path}?as_of=2024-03-01")
     assert page.problems == []
@@ -118,7 +125,17 @@ def test_skip_link_is_first_and_moves_to_main(page: Page, live_url: str) -> None
     assert p.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/", "/countries/ME/", "/areas/eppo/", "/targets/eppo.working-arrangement/", "/changes/", "/methodology/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/countries/ME/",
+        "/areas/eppo/",
+        "/targets/eppo.working-arrangement/",
+        "/changes/",
+        "/methodology/",
+    ],
+)
 def test_readable_on_a_375px_phone(phone: Page, live_url: str, path: str) -> None:
     p = visit(phone, live_url + path)
     assert p.evaluate("document.documentElement.scrollWidth") <= 375

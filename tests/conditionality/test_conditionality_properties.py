@@ -163,3 +163,18 @@ def test_status_tier_and_changes_agree(observations: list[Observation]) -> None:
                 assert (history[-1].on, history[-1].tier_after) == (s.since, s.tier)
             else:
                 assert (s.since, s.tier) == (None, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=400), max_size=40),
+    st.integers(min_value=1, max_value=60),
+)
+def test_lapse_gap_search_finds_exactly_the_long_gaps(offsets: list[int], days: int) -> None:
+    from oip.conditionality.engine import _gaps_longer_than
+
+    dates = sorted(START + dt.timedelta(days=o) for o in offsets)
+    validity = dt.timedelta(days=days)
+    naive = [k for k in range(len(dates) - 1) if dates[k] + validity < dates[k + 1]]
+
+    assert _gaps_longer_than(dates, validity) == naive + ([len(dates) - 1] if dates else [])

@@ -77,6 +77,34 @@ def test_same_day_same_record_time_higher_id_wins() -> None:
     assert (state.status, state.observation_id) == ("not_met", 8)
 
 
+def test_same_day_tie_is_resolved_before_the_next_day() -> None:
+    observations = [
+        ob("gap-1", "met", 10, recorded=12, id=1),
+        ob("gap-1", "not_met", 10, recorded=11, id=2),
+        ob("gap-1", "not_met", 20, id=3),
+    ]
+
+    on_tie_day = standing(CATALOGUE, "ME", "gap", observations, day(10))
+    next_day = standing(CATALOGUE, "ME", "gap", observations, day(20))
+
+    assert (on_tie_day.raw_tier, on_tie_day.tier) == (2, 2)
+    assert (next_day.raw_tier, next_day.tier) == (0, 0)
+
+
+def test_benchmark_state_honours_known_at() -> None:
+    observations = [
+        ob("cyber-law", "met", 0, recorded=0),
+        ob("cyber-law", "not_met", 5, recorded=9),
+    ]
+    before_import = dt.datetime.combine(day(8), dt.time(12), UTC)
+
+    state = benchmark_state(
+        CATALOGUE, "ME", "cyber-law", observations, day(6), known_at=before_import
+    )
+
+    assert state.status == "met"
+
+
 def test_met_lapses_after_validity_days() -> None:
     observations = [ob("cyber-drill", "met", 0, id=4)]
 

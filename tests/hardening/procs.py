@@ -55,7 +55,9 @@ class Scratch:
     url: str | None = None
     name: str | None = None
 
-    def oip(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def oip(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         """Run `oip ARGS` on this database; with `check`, fail the test on a non-zero exit."""
         result = subprocess.run(
             [OIP, *args],

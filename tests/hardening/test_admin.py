@@ -19,7 +19,7 @@ from tests.scenario import import_scenario
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/"
-PASSWORD = "correct horse battery staple"  # noqa: S105 - a test fixture's password
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +141,15 @@ def test_a_superuser_can_add_but_never_change_or_delete(
     client: Client, superuser: User, observation: Observation
 ) -> None:
     client.force_login(superuser)
-    fields = ["country_id", "benchmark_id", "status", "observed_on", "note", "source_id", "recorded_at"]
+    fields = [
+        "country_id",
+        "benchmark_id",
+        "status",
+        "observed_on",
+        "note",
+        "source_id",
+        "recorded_at",
+    ]
     row = Observation.objects.filter(pk=observation.pk).values(*fields).get()
     count = Observation.objects.count()
 

@@ -70,9 +70,7 @@ def test_backup_restores_identically_and_never_overwrites_data_unforced(
 ) -> None:
     backup = tmp_path / "oip.backup"
     with scratch(engine, tmp_path / "src", "bksrc") as source:
-        before = prepared(
-            source, scenario_file(tmp_path), extra_evidence(tmp_path, catalogue)
-        )
+        before = prepared(source, scenario_file(tmp_path), extra_evidence(tmp_path, catalogue))
         assert len(before["observations"]) == len(EVENTS) + 8
         assert len(before["notes"]) == 1
         source.oip("backup", str(backup))
@@ -99,7 +97,8 @@ def test_backup_restores_identically_and_never_overwrites_data_unforced(
         # Now it holds data: restoring over it is refused, and changes nothing...
         refused = target.oip("restore", str(backup), check=False)
         assert refused.returncode == 1
-        assert "not empty" in refused.stderr and "--force" in refused.stderr
+        assert "not empty" in refused.stderr
+        assert "--force" in refused.stderr
         assert "Traceback" not in refused.stderr
         # ... unless forced, which gives back exactly the backup's content.
         target.oip("restore", "--force", str(backup))

@@ -70,6 +70,7 @@ bad_values = st.one_of(
     st.sampled_from(FORMULAS),
     st.just("x" * HUGE),
     st.sampled_from(["2999-01-01", "2024-13-45", "yesterday", "ZZ", "me", "\x00", "n.d."]),
+    valid_text.map(lambda t: t + "\x00" + t),
     st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
 )
 
@@ -94,11 +95,15 @@ def attempt(path: Path, *, must_import: int | None = None) -> ImportResult | Non
     import: created + skipped == must_import).
     """
     before = counts()
+    failed: ImportFailed | None = None
     try:
         result = import_evidence([path], recorded_by="fuzz", today=TODAY)
-    except ImportFailed as failed:
+    except ImportFailed as exc:
+        failed = exc
+    if failed is not None:
         assert counts() == before, "a failed import wrote something"
-        assert failed.errors and failed.total >= len(failed.errors)
+        assert failed.errors
+        assert failed.total >= len(failed.errors)
         for error in failed.errors:
             assert error.file == str(path)
             assert str(error).startswith(f"{path}: ")
@@ -196,9 +201,21 @@ def test_formula_cells_are_stored_verbatim(tmp_path: Path, catalogue: Catalogue)
     path = new_path(tmp_path, ".csv")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["country", "benchmark", "status", "observed_on", "source_url", "source_title", "note"])
+    writer.writerow(
+        ["country", "benchmark", "status", "observed_on", "source_url", "source_title", "note"]
+    )
     for i, formula in enumerate(FORMULAS):
-        writer.writerow(["ME", benchmark, "met", f"2024-01-{i + 1:02d}", "https://example.org/f", formula, formula])
+        writer.writerow(
+            [
+                "ME",
+                benchmark,
+                "met",
+                f"2024-01-{i + 1:02d}",
+                "https://example.org/f",
+                formula,
+                formula,
+            ]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
     result = attempt(path, must_import=len(FORMULAS))
     assert result is not None
@@ -229,8 +246,9 @@ junk_values = st.recursive(
         st.just("x" * BIG),
         st.sampled_from(FORMULAS),
     ),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -277,7 +295,9 @@ def yaml_files(draw: st.DrawFn, benchmarks: list[str]) -> YamlCase:
     elif shape == 1:
         document["extra"] = draw(junk_values)
         valid = False
-    text = yaml.safe_dump(document, allow_unicode=draw(st.booleans()), width=draw(st.sampled_from([80, 10_000])))
+    text = yaml.safe_dump(
+        document, allow_unicode=draw(st.booleans()), width=draw(st.sampled_from([80, 10_000]))
+    )
     encodings = ["utf-8", "utf-8-sig"] + ([] if clean else ["latin-1", "utf-16"])
     encoding = draw(st.sampled_from(encodings))
     data = text.encode(encoding, errors="replace")
@@ -354,3 +374,36 @@ def test_several_files_one_bad_write_nothing(tmp_path: Path, catalogue: Catalogu
         import_evidence([good, bad], recorded_by="fuzz", today=TODAY)
     assert counts() == before
     assert {e.file for e in failed.value.errors} == {str(bad)}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"),
+    [
+        (
+            ".csv",
+            "country,benchmark,status,observed_on,source_url,source_title,note\n"
+            "ME,{b},met,2024-01-01,https://example.org/n,Title,a\x00b\n",
+        ),
+        (
+            ".yaml",
+            "observations:\n  - {{country: ME, benchmark: {b}, status: met, "
+            'observed_on: 2024-01-01, source: {{url: "https://example.org/n", title: "T\\0"}}}}\n',
+        ),
+    ],
+    ids=["csv-note", "yaml-source-title"],
+)
+def test_nul_characters_are_refused_naming_the_file(
+    suffix: str, text: str, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Found by this fuzzing: PostgreSQL text cannot hold NUL, so such a record crashed the
+    write (DataError) on PostgreSQL and was stored on SQLite. Now it is a record error."""
+    path = new_path(tmp_path, suffix)
+    path.write_text(text.format(b=benchmark_ids(catalogue)[0]), encoding="utf-8")
+    before = counts()
+    with pytest.raises(ImportFailed) as failed:
+        import_evidence([path], recorded_by="fuzz", today=TODAY)
+    assert counts() == before
+    [error] = failed.value.errors
+    assert error.file == str(path)
+    assert error.field in {"note", "source.title"}
+    assert "NUL" in error.message

@@ -41,7 +41,9 @@ def test_standings_json_equals_the_api_plus_citation(client: Client, scenario: N
     assert body["data"] == api
     assert body["as_of"] == "2025-02-01"
     assert CITATION.match(body["citation"])
-    assert body["citation"].startswith("OIP, standings as of 2025-02-01, retrieved " + today().isoformat())
+    assert body["citation"].startswith(
+        "OIP, standings as of 2025-02-01, retrieved " + today().isoformat()
+    )
 
 
 def test_evidence_json_equals_every_api_page(client: Client, scenario: None) -> None:
@@ -60,16 +62,24 @@ def test_evidence_json_filters_by_country(client: Client, scenario: None) -> Non
 def test_catalogue_json_equals_the_api(client: Client, scenario: None) -> None:
     body = download(client, "/downloads/catalogue.json").json()
     assert body["data"] == download(client, "/api/v1/catalogue").json()
-    assert re.match(r"^OIP, catalogue 2026\.1, retrieved \d{4}-\d{2}-\d{2}, http\S+$", body["citation"])
+    assert re.match(
+        r"^OIP, catalogue 2026\.1, retrieved \d{4}-\d{2}-\d{2}, http\S+$", body["citation"]
+    )
 
 
-def test_standings_csv_parses_one_row_per_country_and_area(client: Client, scenario: None, catalogue: Any) -> None:
+def test_standings_csv_parses_one_row_per_country_and_area(
+    client: Client, scenario: None, catalogue: Any
+) -> None:
     response = download(client, "/downloads/standings.csv?as_of=2025-02-01")
     parsed = rows(response)
     assert len(parsed) == len(catalogue.countries) * len(catalogue.areas)
     me = next(r for r in parsed if r["country"] == "ME" and r["area"] == "eppo")
     assert (me["tier"], me["raw_tier"], me["status"], me["notice_until"], me["assessed"]) == (
-        "2", "0", "on_notice", "2025-04-09", "true",
+        "2",
+        "0",
+        "on_notice",
+        "2025-04-09",
+        "true",
     )
     al = next(r for r in parsed if r["country"] == "AL" and r["area"] == "eppo")
     assert (al["tier"], al["assessed"], al["assessed_benchmarks"]) == ("0", "false", "0")
@@ -78,22 +88,40 @@ def test_standings_csv_parses_one_row_per_country_and_area(client: Client, scena
     assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_evidence_csv_parses_and_starts_with_the_import_columns(client: Client, scenario: None) -> None:
+def test_evidence_csv_parses_and_starts_with_the_import_columns(
+    client: Client, scenario: None
+) -> None:
     response = download(client, "/downloads/evidence.csv?as_of=2025-02-01")
     parsed = rows(response)
     assert len(parsed) == 6
     assert list(parsed[0])[:10] == [
-        "country", "benchmark", "status", "observed_on", "source_url", "source_title",
-        "source_publisher", "source_published_on", "source_excerpt", "note",
+        "country",
+        "benchmark",
+        "status",
+        "observed_on",
+        "source_url",
+        "source_title",
+        "source_publisher",
+        "source_published_on",
+        "source_excerpt",
+        "note",
     ]
     assert parsed[0]["source_url"] == "https://example.org/eppo"
     assert CITATION.match(response["X-OIP-Citation"])
 
 
-def test_catalogue_csv_has_one_row_per_benchmark(client: Client, scenario: None, catalogue: Any) -> None:
+def test_catalogue_csv_has_one_row_per_benchmark(
+    client: Client, scenario: None, catalogue: Any
+) -> None:
     parsed = rows(download(client, "/downloads/catalogue.csv"))
     assert len(parsed) == sum(1 for _ in catalogue.benchmarks())
-    assert {r["kind"] for r in parsed} <= {"legal", "institutional", "operational", "track_record", "integrity"}
+    assert {r["kind"] for r in parsed} <= {
+        "legal",
+        "institutional",
+        "operational",
+        "track_record",
+        "integrity",
+    }
 
 
 def test_downloads_page_shows_each_citation(client: Client, scenario: None) -> None:
@@ -123,7 +151,9 @@ def test_atom_feed_lists_changes_newest_first(client: Client, scenario: None) ->
     assert first.findtext(f"{ATOM}title") == (
         "Montenegro, EPPO: suspended (tier 3 · transformational → tier 2 · structural)"
     )
-    assert first.find(f"{ATOM}link").get("href").endswith("/countries/ME/?as_of=2025-09-01#area-eppo")
+    assert (
+        first.find(f"{ATOM}link").get("href").endswith("/countries/ME/?as_of=2025-09-01#area-eppo")
+    )
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids)
 

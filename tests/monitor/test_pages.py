@@ -41,7 +41,8 @@ def test_page_renders_with_as_of_and_last_updated(client: Client, scenario: None
     assert "As of" in words
     assert "1 February 2025" in words
     assert "Data last updated" in words
-    assert 'name="as_of"' in page and 'type="date"' in page
+    assert 'name="as_of"' in page
+    assert 'type="date"' in page
     assert 'value="2025-02-01"' in page
 
 
@@ -96,7 +97,9 @@ def test_skip_link_leads_to_main(client: Client, scenario: None) -> None:
 def test_overview_grid_tells_not_assessed_from_no_tier(client: Client, scenario: None) -> None:
     before = text(html(client, "/?as_of=2024-01-09"))
     assert "Montenegro, EPPO: not assessed" in html(client, "/?as_of=2024-01-09")
-    grid = before.split("Every country in every area")[1].split("not assessed: no evidence recorded")[0]
+    grid = before.split("Every country in every area")[1].split(
+        "not assessed: no evidence recorded"
+    )[0]
     assert "no tier yet" not in grid
     fallen = html(client, "/?as_of=2025-04-09")
     assert "Montenegro, EPPO: tier 0 no tier yet" in fallen
@@ -113,7 +116,9 @@ def test_overview_grid_tells_not_assessed_from_no_tier(client: Client, scenario:
         ("2025-09-01", "Montenegro, EPPO: tier 2 structural, suspended"),
     ],
 )
-def test_date_control_changes_the_grid(client: Client, scenario: None, as_of: str, label: str) -> None:
+def test_date_control_changes_the_grid(
+    client: Client, scenario: None, as_of: str, label: str
+) -> None:
     assert f'aria-label="{label}"' in html(client, f"/?as_of={as_of}")
 
 
@@ -129,7 +134,10 @@ def test_overview_shows_two_speeds_and_latest_changes(client: Client, scenario: 
     panel = words.split("Is the region drifting into two speeds?")[1].split("Latest changes")[0]
     assert "EPPO 0.33 2 ⇉ two speeds" in panel
     changes = words.split("Latest changes")[1].split("2027 milestones")[0]
-    assert "1 Mar 2024 ▲ advanced : Montenegro , EPPO — tier 1 · incremental → tier 2 · structural" in changes
+    assert (
+        "1 Mar 2024 ▲ advanced : Montenegro , EPPO — tier 1 · incremental → tier 2 · structural"
+        in changes
+    )
 
 
 def test_overview_shows_milestone_progress(client: Client, scenario: None) -> None:
@@ -140,7 +148,9 @@ def test_overview_shows_milestone_progress(client: Client, scenario: None) -> No
     assert '<meter min="0" max="6" value="1"' in page
 
 
-def test_country_page_explains_tier_missing_and_who_must_act(client: Client, scenario: None) -> None:
+def test_country_page_explains_tier_missing_and_who_must_act(
+    client: Client, scenario: None
+) -> None:
     words = text(html(client, "/countries/ME/?as_of=2024-01-10"))
     eppo = words.split("Office (EPPO)")[1]
     assert "tier 1, incremental" in eppo.split("What is missing")[0]
@@ -221,7 +231,9 @@ def test_methodology_is_generated_from_the_catalogue(client: Client, scenario: N
         ("/changes/?country=XX", 400, "There is no country “XX”"),
     ],
 )
-def test_bad_requests_get_a_clear_page(client: Client, scenario: None, url: str, status: int, message: str) -> None:
+def test_bad_requests_get_a_clear_page(
+    client: Client, scenario: None, url: str, status: int, message: str
+) -> None:
     page = html(client, url, status)
     assert message in page
     assert '<main id="main"' in page
@@ -240,12 +252,18 @@ def test_links_carry_the_date(client: Client, scenario: None) -> None:
     assert 'href="/changes/?as_of=2024-03-01"' in page
 
 
-def test_permalink_is_absolute_and_explicit(client: Client, scenario: None, settings: object) -> None:
+def test_permalink_is_absolute_and_explicit(
+    client: Client, scenario: None, settings: object
+) -> None:
     page = html(client, "/countries/ME/")
-    assert re.search(r'class="permalink">http://[^<]+/countries/ME/\?as_of=\d{4}-\d{2}-\d{2}<', page)
+    assert re.search(
+        r'class="permalink">http://[^<]+/countries/ME/\?as_of=\d{4}-\d{2}-\d{2}<', page
+    )
 
 
-def test_overview_cache_follows_every_import(client: Client, scenario: None, tmp_path: object) -> None:
+def test_overview_cache_follows_every_import(
+    client: Client, scenario: None, tmp_path: object
+) -> None:
     from pathlib import Path
 
     from oip.evidence.actions import import_evidence

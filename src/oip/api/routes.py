@@ -7,11 +7,12 @@ accepts `as_of` (and, where it matters, `known_at`) so any past state can be cit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
 from oip.api.schemas import (
     ChangeOut,
@@ -40,11 +41,26 @@ api = NinjaAPI(
 )
 
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000
+# Dates the engine can compute with: a year back (trends), notice periods forward.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+
+
+def _in_range(value: dt.date | None) -> dt.date | None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+Moment = Annotated[dt.datetime, AfterValidator(_in_range)]
 
 
 class AsOf(Schema):
-    as_of: dt.date | None = None
-    known_at: dt.datetime | None = None
+    as_of: Day | None = None
+    known_at: Moment | None = None
 
 
 class StandingFilter(AsOf):
@@ -53,9 +69,9 @@ class StandingFilter(AsOf):
 
 
 class ChangeFilter(Schema):
-    since: dt.date | None = None
-    until: dt.date | None = None
-    known_at: dt.datetime | None = None
+    since: Day | None = None
+    until: Day | None = None
+    known_at: Moment | None = None
     country: str | None = None
     area: str | None = None
     kind: Literal["advanced", "on_notice", "restored", "fell", "suspended"] | None = None
@@ -71,7 +87,7 @@ class EvidenceFilter(AsOf):
 
 
 class NoteFilter(Schema):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     country: str | None = None
     area: str | None = None
 
@@ -136,8 +152,8 @@ def evidence(request: HttpRequest, filters: Query[EvidenceFilter]) -> dict[str, 
     """Observations (newest fact first) with their sources, filtered; paginated by
     `limit` (at most 500) and `offset`."""
     _check_selection(filters.country, filters.area)
-    if not 1 <= filters.limit <= MAX_LIMIT or filters.offset < 0:
-        raise HttpError(422, f"limit must be 1..{MAX_LIMIT} and offset >= 0")
+    if not 1 <= filters.limit <= MAX_LIMIT or not 0 <= filters.offset <= MAX_OFFSET:
+        raise HttpError(422, f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
     rows = serialize.observations(
         as_of=filters.as_of,
         known_at=_aware(filters.known_at),

@@ -4,11 +4,12 @@ Implements DESIGN.md "Conditionality" exactly. Pure: takes a `Catalogue` and `Ob
 returns `BenchmarkState`, `Standing` and `Change` values; imports nothing from Django.
 
 How it works, for speed: observations are grouped once by (country, benchmark) and sorted
-once into a per-benchmark timeline of status transitions (observations and lapses). Each
-country x area is then swept once over its event dates (transitions and notice expiries),
-keeping satisfied/achieved counters incrementally, and its history is kept as intervals, so
-the standing at any date is a bisect. `evaluate()` returns that reusable `Evaluation`; the
-module-level functions are thin wrappers around it.
+once by date into a per-benchmark timeline, from which C-level passes extract the dates the
+benchmark starts or stops being satisfied (lapses included). Each country x area is then swept
+once over those dates and its notice expiries, keeping satisfied/achieved counters
+incrementally; its history is kept as intervals, so the standing at any date is a bisect.
+`evaluate()` returns that reusable `Evaluation` (cache one per data version); the module-level
+functions are thin wrappers around it. Benchmark states are computed on demand by bisect.
 
 Rules beyond the letter of DESIGN.md (decisions, stated once here):
 - "Satisfied" means `met` or `not_applicable`; an integrity benchmark "stops being met" when it
@@ -33,8 +34,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import add, attrgetter, lt
+from itertools import repeat
+from operator import attrgetter
 from typing import Final
 
 from oip.catalogue.schema import Catalogue
@@ -71,6 +72,8 @@ _STABLE: Final = 0
 _ON_NOTICE: Final = 1
 _SUSPENDED: Final = 2
 _STANDING_STATUS_NAMES: Final[tuple[StandingStatus, ...]] = ("stable", "on_notice", "suspended")
+
+_SATISFIED_NAMES: Final = frozenset(s for s, ok in _SATISFIED_STATUS.items() if ok)
 
 # The timeline encodes each observation's status as its length, one byte each (a C-level
 # pass: `bytes(map(len, statuses))`), and finds satisfied runs with a regex. That works only
@@ -212,17 +215,26 @@ class _Timeline:
     `observations` are sorted by `observed_on` (same-day records in any order: the winner of a
     day, the last recorded then highest id, is picked where it matters). `flip_dates` and
     `flip_satisfied` are the dates on which the benchmark starts or stops being satisfied,
-    lapses included. Built with C-level passes (a byte string of status codes and a regex) plus Python work
-    only where the satisfied value changes: this runs over every observation.
+    lapses included. Built with C-level passes (a byte string of status codes and a regex)
+    plus Python work only where the satisfied value changes: this runs over every observation.
     """
 
-    __slots__ = ("_states", "flip_dates", "flip_satisfied", "observations", "spec")
+    __slots__ = (
+        "_dates",
+        "_lapse_days",
+        "_states",
+        "flip_dates",
+        "flip_satisfied",
+        "observations",
+        "spec",
+    )
 
     def __init__(self, spec: _BenchmarkSpec, observations: list[Observation]) -> None:
         self.spec = spec
         observations.sort(key=_OBSERVED_ON)
         self.observations = observations
         self._states: dict[int, BenchmarkState] = {}
+        self._dates: list[dt.date] | None = None  # see `index_dates`
         count = len(observations)
         satisfied = bytes(map(len, map(_STATUS, observations)))
         # Indices where the raw satisfied value changes: the only places a day can differ
@@ -234,13 +246,12 @@ class _Timeline:
         lapses: dict[int, dt.date] = {}  # last index of a day -> the date its `met` lapses
         validity = spec.validity
         if validity is not None and _MET_LENGTH in satisfied:
-            dates = list(map(_OBSERVED_ON, observations))
-            lapse_dates = list(map(add, dates, repeat(validity, count)))
-            lapsing = [*map(lt, lapse_dates, dates[1:]), True]
-            for k in compress(range(count), lapsing):
+            dates = self._dates = list(map(_OBSERVED_ON, observations))
+            for k in _gaps_longer_than(dates, validity):
                 if self._winner(k).status == "met":
-                    lapses[k] = lapse_dates[k]
+                    lapses[k] = dates[k] + validity
                     marks.add(k + 1)
+        self._lapse_days = frozenset(lapses.values())
         points: list[tuple[dt.date, bool]] = [(day, False) for day in lapses.values()]
         seen: set[int] = set()
         for mark in sorted(marks):
@@ -298,9 +309,19 @@ class _Timeline:
     def _day_satisfied(self, last: int) -> bool:
         return _SATISFIED_STATUS[self._winner(last).status]
 
+    def index_dates(self) -> None:
+        """Keep a list of the observation dates, for timelines about to be asked many dates."""
+        if self._dates is None:
+            self._dates = list(map(_OBSERVED_ON, self.observations))
+
+    def _last_on_or_before(self, on: dt.date) -> int:
+        if self._dates is not None:
+            return bisect_right(self._dates, on) - 1
+        return bisect_right(self.observations, on, key=_OBSERVED_ON) - 1
+
     def state(self, on: dt.date) -> BenchmarkState:
         """Return the benchmark's state at `on` (memoised: one value per interval)."""
-        k = bisect_right(self.observations, on, key=_OBSERVED_ON) - 1
+        k = self._last_on_or_before(on)
         if k < 0:
             return self.spec.unknown_state
         observation = self._winner(k)
@@ -329,7 +350,7 @@ class _Timeline:
 
     def status(self, on: dt.date) -> str:
         """Return the benchmark's status at `on` (as `state(on).status`, without building it)."""
-        k = bisect_right(self.observations, on, key=_OBSERVED_ON) - 1
+        k = self._last_on_or_before(on)
         if k < 0:
             return "unknown"
         observation = self._winner(k)
@@ -344,16 +365,33 @@ class _Timeline:
 
     def changed_on(self, day: dt.date) -> bool:
         """Return whether the status changed on `day` (an observation or a lapse)."""
-        k = bisect_right(self.observations, day, key=_OBSERVED_ON) - 1
-        if k < 0:
+        if day in self._lapse_days:
+            return True  # a lapse is never on an observation day: that observation supersedes
+        k = self._last_on_or_before(day)
+        if k < 0 or self.observations[k].observed_on != day:
             return False
-        if self.observations[k].observed_on == day:
-            return self.status(day) != self.status(day - _ONE_DAY)
-        winner = self._winner(k)  # no observation that day: only a lapse can change it
-        validity = self.spec.validity
-        return (
-            winner.status == "met" and validity is not None and winner.observed_on + validity == day
-        )
+        return self.status(day) != self.status(day - _ONE_DAY)
+
+
+def _gaps_longer_than(dates: list[dt.date], validity: dt.timedelta) -> list[int]:
+    """Return every k with `dates[k] + validity < dates[k + 1]`, and the last index.
+
+    Jumps by bisect: if the last date within `dates[i] + validity` is at j > i, no gap between
+    i and j can be longer than `validity`, so only about span / validity steps are taken.
+    """
+    found: list[int] = []
+    last = len(dates) - 1
+    i = 0
+    while i < last:
+        j = bisect_right(dates, dates[i] + validity, i) - 1
+        if j == i:
+            found.append(i)
+            i += 1
+        else:
+            i = j
+    if last >= 0:
+        found.append(last)
+    return found
 
 
 # -- one country in one area: the sweep --------------------------------------------------------
@@ -528,7 +566,8 @@ class Evaluation:
     Build it with `evaluate()`; it is immutable in meaning (the same question always gets the
     same answer) and computes each country x area history on first use, then caches it, so one
     instance per data version can serve every date. Observations of countries or benchmarks not
-    in the catalogue (or outside `countries`) are ignored.
+    in the catalogue (or outside `countries`) are ignored. Safe to share between threads: the
+    lazy caches only ever gain entries equal to what any thread would compute (at worst twice).
     """
 
     def __init__(
@@ -573,6 +612,7 @@ class Evaluation:
         }
         self._timelines: dict[tuple[str, str], _Timeline | None] = {}
         self._histories: dict[tuple[str, str], _History] = {}
+        self._area_timeline_cache: dict[tuple[str, str], list[_Timeline | None]] = {}
 
     # -- selection helpers --
     def _countries(self, countries: Sequence[str] | None) -> list[str]:
@@ -603,7 +643,12 @@ class Evaluation:
         return self._timelines[key]
 
     def _area_timelines(self, country: str, model: _AreaModel) -> list[_Timeline | None]:
-        return [self._timeline(country, spec.id) for spec in model.benchmarks]
+        key = (country, model.id)
+        timelines = self._area_timeline_cache.get(key)
+        if timelines is None:
+            timelines = [self._timeline(country, spec.id) for spec in model.benchmarks]
+            self._area_timeline_cache[key] = timelines
+        return timelines
 
     def _history(self, country: str, area: str) -> _History:
         key = (country, area)
@@ -627,31 +672,34 @@ class Evaluation:
 
         KeyError if the country or area is not in the catalogue.
         """
-        self._countries([country])
+        if country not in self._country_order:
+            raise KeyError(country)
         model = self._models[area]
         held, raw, status, since, notice_until, suspended_by = self._history(country, area).at(
             as_of
         )
-        timelines = self._area_timelines(country, model)
+        states = [
+            timeline.state(as_of) if timeline is not None else spec.unknown_state
+            for timeline, spec in zip(
+                self._area_timelines(country, model), model.benchmarks, strict=True
+            )
+        ]
         next_tier = model.next_tier(held)
         explained_up_to = next_tier if next_tier is not None else held
         holding: list[BenchmarkState] = []
         missing: list[BenchmarkState] = []
         achieved: list[str] = []
-        for target in model.targets:
-            states = [
-                timeline.state(as_of) if timeline is not None else spec.unknown_state
-                for spec in target.benchmarks
-                for timeline in (timelines[spec.local_index],)
-            ]
-            if all(state.status in ("met", "not_applicable") for state in states):
+        start = 0
+        for target in model.targets:  # a target's benchmarks are contiguous in area order
+            end = start + len(target.benchmarks)
+            unsatisfied = [s for s in states[start:end] if s.status not in _SATISFIED_NAMES]
+            if not unsatisfied:
                 achieved.append(target.id)
                 if target.tier <= held:
-                    holding.extend(states)
+                    holding.extend(states[start:end])
             elif target.tier <= explained_up_to:
-                missing.extend(
-                    state for state in states if state.status not in ("met", "not_applicable")
-                )
+                missing.extend(unsatisfied)
+            start = end
         return Standing(
             country=country,
             area=area,
@@ -690,6 +738,12 @@ class Evaluation:
         """Return `standings()` at each of `dates` (one sweep per country x area in all)."""
         selected_countries = self._countries(countries)
         selected_areas = self._areas(areas)
+        if len(dates) > 1:
+            for country in selected_countries:
+                for area in selected_areas:
+                    for timeline in self._area_timelines(country, self._models[area]):
+                        if timeline is not None:
+                            timeline.index_dates()
         return {
             day: [
                 self.standing(country, area, day)

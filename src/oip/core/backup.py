@@ -42,7 +42,13 @@ FORMAT_VERSION = 1
 
 # Tables `migrate` fills by itself: rows there do not make a database "hold data".
 BOOKKEEPING_TABLES = frozenset(
-    {"django_migrations", "django_content_type", "auth_permission", "django_site", "sqlite_sequence"}
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "django_site",
+        "sqlite_sequence",
+    }
 )
 
 ENGINE_NAMES: dict[Engine, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -115,9 +121,7 @@ def database_is_empty(using: str = "default") -> bool:
     A new database, and one just migrated, are empty; one with a loaded catalogue, an
     observation or a user is not.
     """
-    return not any(
-        n for table, n in table_counts(using).items() if table not in BOOKKEEPING_TABLES
-    )
+    return not any(n for table, n in table_counts(using).items() if table not in BOOKKEEPING_TABLES)
 
 
 def sidecar_path(path: Path) -> Path:

@@ -121,8 +121,7 @@ class LoginThrottleMiddleware:
         wait = retry_after(request)
         if wait is not None:
             response = HttpResponse(
-                "Too many failed login attempts. Try again in "
-                f"{math.ceil(wait / 60)} minute(s).\n",
+                f"Too many failed login attempts. Try again in {math.ceil(wait / 60)} minute(s).\n",
                 status=429,
                 content_type="text/plain; charset=utf-8",
             )

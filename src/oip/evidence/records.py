@@ -132,6 +132,8 @@ class Checker:
         for key in raw:
             if key not in OBSERVATION_KEYS:
                 bad(str(key), "unknown field")
+        for name in _nul_fields(raw):
+            bad(name, "contains a NUL character")
         country = _text(raw.get("country"))
         if not country:
             bad("country", "required")
@@ -167,6 +169,8 @@ class Checker:
         for key in raw:
             if key not in CONTEXT_KEYS:
                 bad(str(key), "unknown field")
+        for name in _nul_fields(raw):
+            bad(name, "contains a NUL character")
         key = _text(raw.get("key"))
         if not key:
             bad("key", "required")
@@ -243,6 +247,17 @@ class Checker:
         if not ok:
             return None
         return SourceRecord(url, title, publisher, published_on, _text(raw.get("excerpt")))
+
+
+def _nul_fields(raw: dict[str, Any], prefix: str = "") -> list[str]:
+    """The fields (source's too) whose text holds NUL, which PostgreSQL text cannot store."""
+    found = []
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            found += _nul_fields(value, f"{prefix}{key}.")
+        elif isinstance(value, str) and "\x00" in value:
+            found.append(f"{prefix}{key}")
+    return found
 
 
 def _text(value: Any) -> str:

@@ -21,7 +21,7 @@ from django.db.models import Min
 
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.schema import Benchmark, Catalogue, Target
-from oip.conditionality import Evaluation, Standing
+from oip.conditionality import Standing
 from oip.conditionality.types import BenchmarkState, Change
 from oip.evidence import serialize
 from oip.evidence.coverage import coverage as evidence_coverage
@@ -199,7 +199,7 @@ def _cell(
 
 
 def _row(catalogue: Catalogue, state: BenchmarkState, country_name: str | None) -> BenchmarkRow:
-    target, benchmark = _index(catalogue)[state.benchmark]
+    _target, benchmark = _index(catalogue)[state.benchmark]
     return BenchmarkRow(
         benchmark=state.benchmark,
         statement=benchmark.statement,
@@ -314,7 +314,9 @@ def milestone_progress(as_of: dt.date) -> list[dict[str, Any]]:
                 ],
                 "achieved_by": [{"code": c, "name": names[c]} for c in done],
                 "left_out": [
-                    {"code": c, "name": names[c]} for c in catalogue.country_codes() if c not in done
+                    {"code": c, "name": names[c]}
+                    for c in catalogue.country_codes()
+                    if c not in done
                 ],
                 "count": len(done),
                 "total": len(catalogue.countries),
@@ -447,8 +449,10 @@ def timeline_dates(first: dt.date | None, as_of: dt.date) -> list[dt.date]:
     day = start
     while day < as_of:
         days.append(day)
-        day = day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(
-            month=day.month + 1
+        day = (
+            day.replace(year=day.year + 1, month=1)
+            if day.month == 12
+            else day.replace(month=day.month + 1)
         )
     days.append(as_of)
     return days
@@ -464,10 +468,19 @@ def country_timeline(code: str, as_of: dt.date) -> list[dict[str, Any]]:
         series = evaluation().series(dates, countries=[code])
         # Keep a row only where an area's tier changes (plus the first and the last date):
         # the chart draws steps, so the months in between add bytes, not information.
+        # An area with no evidence at all by `as_of` is "not assessed", not tier 0: leave it
+        # out rather than draw it as a flat line at 0.
+        assessed = {
+            area
+            for (country, area), (n, _) in coverage_counts(as_of).items()
+            if country == code and n
+        }
         rows: list[dict[str, Any]] = []
         last: dict[str, int] = {}
         for day, found in series.items():
             for s in found:
+                if s.area not in assessed:
+                    continue
                 if last.get(s.area) != s.tier or day == dates[-1]:
                     rows.append(
                         {
@@ -509,7 +522,7 @@ def country_data(code: str, as_of: dt.date) -> dict[str, Any]:
                     ),
                     "holding": _grouped(catalogue, s.holding, names[code]),
                     "missing": _grouped(catalogue, s.missing, names[code]),
-                    "missing_by_who": _who_counts(s.missing),
+                    "missing_words": _missing_words(s.missing, names[code]),
                     "suspended_by": [
                         _row(catalogue, engine.benchmark_state(code, b, as_of), names[code])
                         for b in s.suspended_by
@@ -521,12 +534,15 @@ def country_data(code: str, as_of: dt.date) -> dict[str, Any]:
         evidence = []
         for o in rows[:EVIDENCE_SHOWN]:
             plain = serialize.observation_dict(o)
-            target, benchmark = index.get(o.benchmark_id, (None, None))
+            _target, benchmark = index.get(o.benchmark_id, (None, None))
             plain["statement"] = benchmark.statement if benchmark else o.benchmark_id
             plain["status_mark"], plain["status_words"] = labels.BENCHMARK_STATUS[o.status]
             plain["area_short"] = labels.area_short(catalogue, o.benchmark.area)
             evidence.append(plain)
-        notes = [serialize.context_note_dict(n) for n in serialize.context_notes(country=code, as_of=as_of)]
+        notes = [
+            serialize.context_note_dict(n)
+            for n in serialize.context_notes(country=code, as_of=as_of)
+        ]
         return {
             "as_of": as_of,
             "country": {"code": code, "name": names[code]},
@@ -542,11 +558,20 @@ def country_data(code: str, as_of: dt.date) -> dict[str, Any]:
     return _cached(("country", code, as_of), build)
 
 
-def _who_counts(states: Sequence[BenchmarkState]) -> dict[str, int]:
-    counts = {"eu": 0, "country": 0, "joint": 0}
+def _missing_words(states: Sequence[BenchmarkState], country_name: str) -> str:
+    """Return "5 benchmarks: 2 for Montenegro, 3 for the EU" (who must act, zeros left out)."""
+    if not states:
+        return "nothing"
+    counts = {"country": 0, "eu": 0, "joint": 0}
     for state in states:
         counts[state.who] += 1
-    return counts
+    parts = [
+        f"{n} for {label}"
+        for who, label in (("country", country_name), ("eu", "the EU"), ("joint", "both jointly"))
+        if (n := counts[who])
+    ]
+    total = len(states)
+    return f"{total} benchmark{'s' if total != 1 else ''}: {', '.join(parts)}"
 
 
 def _target_row(catalogue: Catalogue, target: Target, achieved_by: Sequence[str]) -> dict[str, Any]:
@@ -593,7 +618,9 @@ def area_data(area: str, as_of: dt.date) -> dict[str, Any]:
                     "definition": tier.definition,
                     "targets": [
                         _target_row(
-                            catalogue, t, [c for c in catalogue.country_codes() if t.id in achieved[c]]
+                            catalogue,
+                            t,
+                            [c for c in catalogue.country_codes() if t.id in achieved[c]],
                         )
                         for t in targets
                     ],
@@ -690,7 +717,10 @@ def target_data(target: str, as_of: dt.date) -> dict[str, Any]:
         countries = []
         for code, states in per_country:
             rows = [
-                {"row": _row(catalogue, s, names[code]), "observation": observations.get(s.observation_id or 0)}
+                {
+                    "row": _row(catalogue, s, names[code]),
+                    "observation": observations.get(s.observation_id or 0),
+                }
                 for s in states
             ]
             countries.append(
@@ -720,7 +750,9 @@ def target_data(target: str, as_of: dt.date) -> dict[str, Any]:
                     for b in record.bodies
                     if b in bodies
                 ],
-                "instruments": [{"code": i, "name": instruments.get(i, i)} for i in record.instruments],
+                "instruments": [
+                    {"code": i, "name": instruments.get(i, i)} for i in record.instruments
+                ],
                 "benchmarks": [
                     {
                         "id": b.id,
@@ -781,7 +813,8 @@ def methodology_data() -> dict[str, Any]:
             "with_validity": with_validity,
             "validity_days": validity_days,
             "statuses": [
-                {"status": s, "mark": m, "words": w} for s, (m, w) in labels.BENCHMARK_STATUS.items()
+                {"status": s, "mark": m, "words": w}
+                for s, (m, w) in labels.BENCHMARK_STATUS.items()
             ],
             "milestones": len(catalogue.milestones),
         }

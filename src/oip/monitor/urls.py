@@ -2,7 +2,16 @@
 
 from django.urls import path, re_path
 
-from oip.monitor.views import area, changes, charts, country, downloads, methodology, overview, target
+from oip.monitor.views import (
+    area,
+    changes,
+    charts,
+    country,
+    downloads,
+    methodology,
+    overview,
+    target,
+)
 
 app_name = "monitor"
 

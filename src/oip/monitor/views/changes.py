@@ -33,7 +33,9 @@ def changes(request: HttpRequest, as_of: dt.date) -> HttpResponse:
     try:
         since = dt.date.fromisoformat(since_raw) if since_raw else None
     except ValueError:
-        return error_page(request, 400, "That date cannot be used", f"“{since_raw}” is not a date (YYYY-MM-DD).")
+        return error_page(
+            request, 400, "That date cannot be used", f"“{since_raw}” is not a date (YYYY-MM-DD)."
+        )
     rows = fetch.changes_list(as_of, since=since, country=country, area=area)
     context = frame(
         request,

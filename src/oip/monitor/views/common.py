@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -45,13 +46,19 @@ def parse_as_of(request: HttpRequest) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise BadDate(f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. {now.isoformat()}.") from None
+        raise BadDate(
+            f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. {now.isoformat()}."
+        ) from None
     if len(raw) != 10:
         raise BadDate(f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD.")
     if day > now:
-        raise BadDate(f"{day.isoformat()} is in the future: the monitor shows facts up to today ({now.isoformat()}).")
+        raise BadDate(
+            f"{day.isoformat()} is in the future: the monitor shows facts up to today ({now.isoformat()})."
+        )
     if day < EARLIEST:
-        raise BadDate(f"{day.isoformat()} is too early: the monitor starts on {EARLIEST.isoformat()}.")
+        raise BadDate(
+            f"{day.isoformat()} is too early: the monitor starts on {EARLIEST.isoformat()}."
+        )
     return day
 
 
@@ -103,14 +110,14 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
 
 
 def monitor_page(
-    view: Callable[Concatenate[HttpRequest, dt.date, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[HttpRequest, dt.date, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Wrap a page view: GET/HEAD only; parse `as_of` (400 page if bad); turn a KeyError (an
     unknown country, area or target) into the 404 page and a missing catalogue into 503."""
 
     @require_safe
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         try:
             as_of = parse_as_of(request)
         except BadDate as exc:
@@ -127,4 +134,4 @@ def monitor_page(
                 request, 503, "No data yet", "No catalogue is loaded yet: run `oip catalogue load`."
             )
 
-    return wrapper
+    return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)

@@ -48,7 +48,9 @@ def _json(request: HttpRequest, dataset: str, as_of: dt.date, body: object) -> H
     return response
 
 
-def _csv(request: HttpRequest, dataset: str, as_of: dt.date, body: str | Iterable[str]) -> HttpResponse | StreamingHttpResponse:
+def _csv(
+    request: HttpRequest, dataset: str, as_of: dt.date, body: str | Iterable[str]
+) -> HttpResponse | StreamingHttpResponse:
     line, name = _cite(request, dataset, as_of, "csv")
     response: HttpResponse | StreamingHttpResponse
     if isinstance(body, str):
@@ -64,7 +66,11 @@ def _evidence_filters(request: HttpRequest) -> tuple[str | None, str | None, Htt
     country = request.GET.get("country") or None
     area = request.GET.get("area") or None
     if country is not None and country not in catalogue.country_codes():
-        return None, None, error_page(request, 400, "Unknown country", f"There is no country “{country}”.")
+        return (
+            None,
+            None,
+            error_page(request, 400, "Unknown country", f"There is no country “{country}”."),
+        )
     if area is not None and area not in {a.id for a in catalogue.areas}:
         return None, None, error_page(request, 400, "Unknown area", f"There is no area “{area}”.")
     return country, area, None
@@ -75,7 +81,10 @@ def index(request: HttpRequest, as_of: dt.date) -> HttpResponse:
     """The list of downloads, each with its citation line."""
     files = []
     for dataset, description in (
-        ("standings", "Every country's tier in every area, with status, what is missing and who must act."),
+        (
+            "standings",
+            "Every country's tier in every area, with status, what is missing and who must act.",
+        ),
         ("evidence", "Every dated, sourced observation up to the date, with its source."),
         ("catalogue", "The Menu: areas, targets, benchmarks, bodies, instruments and milestones."),
     ):
@@ -84,8 +93,12 @@ def index(request: HttpRequest, as_of: dt.date) -> HttpResponse:
             path = f"/downloads/{dataset}.{extension}?as_of={as_of.isoformat()}"
             links.append({"format": extension.upper(), "url": path})
         citation = downloads.citation(dataset, as_of, links[1]["url"], today())
-        files.append({"dataset": dataset, "description": description, "links": links, "citation": citation})
-    return render(request, "monitor/downloads.html", frame(request, as_of, files=files, nav="downloads"))
+        files.append(
+            {"dataset": dataset, "description": description, "links": links, "citation": citation}
+        )
+    return render(
+        request, "monitor/downloads.html", frame(request, as_of, files=files, nav="downloads")
+    )
 
 
 @monitor_page
