@@ -151,14 +151,17 @@ class Server:
         wait_ready(self.port, self.process)
 
     def stop(self) -> None:
-        """Stop the server (TERM to its process group, KILL if it lingers)."""
+        """Stop the server: quick shutdown (INT to its process group), KILL if it lingers.
+
+        Not gunicorn's graceful TERM: that would first serve the backlog wrk left behind.
+        """
         process, self.process = self.process, None
         if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+            os.killpg(process.pid, signal.SIGINT)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)

@@ -23,11 +23,12 @@ from oip.api.schemas import (
 )
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
-from oip.conditionality.present import change_dict, standing_dict
+from oip.conditionality.present import change_dict
 from oip.core.arguments import today
 from oip.evidence import serialize
 from oip.evidence.fetch import evaluation
 from oip.evidence.region import region_data
+from oip.evidence.standings import standings_data
 
 api = NinjaAPI(
     title="OIP API",
@@ -117,13 +118,12 @@ def standings(request: HttpRequest, filters: Query[StandingFilter]) -> list[dict
     """Every country x area standing at `as_of` (default today), with what holds it and what
     is missing for the next tier; `known_at` counts only evidence recorded by then."""
     _check_selection(filters.country, filters.area)
-    catalogue = current_catalogue()
-    found = evaluation(_aware(filters.known_at)).standings(
+    return standings_data(
         filters.as_of or today(),
+        _aware(filters.known_at),
         countries=[filters.country] if filters.country else None,
         areas=[filters.area] if filters.area else None,
     )
-    return [standing_dict(catalogue, s) for s in found]
 
 
 @api.get("/region", response=RegionOut, tags=["region"], summary="Region analytics")

@@ -23,6 +23,11 @@ class Holding(Schema):
     lapsed_on: str | None
 
 
+class Assessed(Schema):
+    benchmarks: int
+    with_evidence: int
+
+
 class StandingOut(Schema):
     country: str
     area: str
@@ -38,6 +43,7 @@ class StandingOut(Schema):
     holding: list[Holding]
     achieved_targets: list[str]
     suspended_by: list[str]
+    assessed: Assessed
 
 
 class ChangeOut(Schema):

@@ -103,8 +103,8 @@ class LoginThrottleMiddleware:
     """Throttle POSTs to the admin login (see the module's docstring).
 
     A POST that does not end in a redirect with the request's user logged in as the
-    posted username counts as a failure; one
-    that is throttled gets 429 without reaching the login view.
+    posted username counts as a failure; one that is throttled gets 429 without reaching
+    the login view.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -116,7 +116,7 @@ class LoginThrottleMiddleware:
             return self.get_response(request)
         if self.login_path is None:
             self.login_path = _login_path()
-        if request.path_info != self.login_path:
+        if request.path != self.login_path:  # both carry the script prefix, if any
             return self.get_response(request)
         wait = retry_after(request)
         if wait is not None:

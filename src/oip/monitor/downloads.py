@@ -24,10 +24,10 @@ from django.conf import settings
 
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
-from oip.conditionality.present import standing_dict
 from oip.core.csvsafe import write_csv
 from oip.evidence import serialize
 from oip.evidence.fetch import evaluation
+from oip.evidence.standings import standings_data
 from oip.monitor import fetch
 
 STANDINGS_HEADER = [
@@ -114,8 +114,7 @@ def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str
 
 def standings_json(as_of: dt.date) -> list[dict[str, Any]]:
     """Every standing at `as_of` in the API's shape (GET /api/v1/standings?as_of=)."""
-    catalogue = current_catalogue()
-    return [standing_dict(catalogue, s) for s in evaluation().standings(as_of)]
+    return standings_data(as_of)
 
 
 def standings_csv(as_of: dt.date) -> str:

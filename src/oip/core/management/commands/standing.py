@@ -9,10 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oip.catalogue.fetch import current_catalogue
-from oip.conditionality.present import standing_dict, table
+from oip.conditionality.present import table
 from oip.core.arguments import date_arg, datetime_arg, today
-from oip.evidence.fetch import evaluation
+from oip.evidence.standings import standings_data
 
 
 class Command(BaseCommand):
@@ -30,15 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        catalogue = current_catalogue()
         as_of = options["as_of"] or today()
         try:
-            standings = evaluation(options["known_at"]).standings(
-                as_of, countries=options["country"], areas=options["area"]
+            rows = standings_data(
+                as_of, options["known_at"], countries=options["country"], areas=options["area"]
             )
         except KeyError as exc:
             raise CommandError(f"unknown country or area: {exc.args[0]}", returncode=2) from exc
-        rows = [standing_dict(catalogue, s) for s in standings]
         fmt = options["format"]
         if fmt == "json":
             self.stdout.write(json.dumps(rows, indent=2))
@@ -95,12 +92,19 @@ class Command(BaseCommand):
                             r["status"].replace("_", " "),
                             r["since"] or "-",
                             r["notice_until"] or "-",
+                            _evidence(r["assessed"]),
                             _missing_summary(r["missing"]),
                         ]
                         for r in rows
                     ],
                 )
             )
+
+
+def _evidence(assessed: dict[str, int]) -> str:
+    if assessed["with_evidence"] == 0:
+        return "not assessed"
+    return f"{assessed['with_evidence']}/{assessed['benchmarks']} assessed"
 
 
 def _missing_summary(missing: list[dict[str, Any]]) -> str:
