@@ -100,11 +100,22 @@ def test_standing_table_reads_for_a_person() -> None:
         "since",
         "notice",
         "until",
+        "evidence",
         "missing",
         "for",
         "next",
     ]
-    assert lines[2].split()[:9] == ["ME", "eppo", "2", "structural", "suspended", "2025-09-01", "-", "10/11", "assessed"]
+    assert lines[2].split()[:9] == [
+        "ME",
+        "eppo",
+        "2",
+        "structural",
+        "suspended",
+        "2025-09-01",
+        "-",
+        "11/11",
+        "assessed",
+    ]
 
 
 def test_known_at_before_any_import_shows_nothing() -> None:

@@ -82,6 +82,7 @@ class Command(BaseCommand):
                         "status",
                         "since",
                         "notice until",
+                        "evidence",
                         "missing for next",
                     ],
                     [
