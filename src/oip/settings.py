@@ -7,6 +7,7 @@ in `var/` with nothing to configure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -141,11 +142,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-try:
-    # WhiteNoise serves from the apps' static dirs (USE_FINDERS); the root only has to exist.
+# WhiteNoise serves from the apps' static dirs (USE_FINDERS); the root only has to exist.
+# A read-only deployment points OIP_VAR at a writable place.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:  # a read-only deployment sets OIP_VAR to a writable place
-    pass
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

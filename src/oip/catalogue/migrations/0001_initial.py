@@ -4,52 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Benchmark',
+            name="Benchmark",
             fields=[
-                ('id', models.CharField(max_length=200, primary_key=True, serialize=False)),
-                ('target', models.CharField(max_length=120)),
-                ('area', models.CharField(max_length=80)),
-                ('tier', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(max_length=20)),
-                ('statement', models.TextField()),
-                ('position', models.PositiveIntegerField(default=0)),
+                ("id", models.CharField(max_length=200, primary_key=True, serialize=False)),
+                ("target", models.CharField(max_length=120)),
+                ("area", models.CharField(max_length=80)),
+                ("tier", models.PositiveSmallIntegerField()),
+                ("kind", models.CharField(max_length=20)),
+                ("statement", models.TextField()),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogueVersion',
+            name="CatalogueVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=64)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('content', models.JSONField()),
-                ('loaded_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=64)),
+                ("content_hash", models.CharField(max_length=64)),
+                ("content", models.JSONField()),
+                ("loaded_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-loaded_at', '-id'],
-                'get_latest_by': ['loaded_at', 'id'],
+                "ordering": ["-loaded_at", "-id"],
+                "get_latest_by": ["loaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('position', models.PositiveIntegerField(default=0)),
+                ("code", models.CharField(max_length=2, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['position', 'code'],
+                "verbose_name_plural": "countries",
+                "ordering": ["position", "code"],
             },
         ),
     ]

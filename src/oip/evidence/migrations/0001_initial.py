@@ -5,79 +5,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('files', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('recorded_by', models.CharField(max_length=150)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("files", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                ("recorded_by", models.CharField(max_length=150)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-recorded_at', '-id'],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(blank=True, max_length=1000)),
-                ('title', models.CharField(max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('published_on', models.DateField(blank=True, help_text='empty = the source shows no date (n.d.)', null=True)),
-                ('excerpt', models.TextField(blank=True)),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.CharField(blank=True, max_length=1000)),
+                ("title", models.CharField(max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True, help_text="empty = the source shows no date (n.d.)", null=True
+                    ),
+                ),
+                ("excerpt", models.TextField(blank=True)),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ContextNote',
+            name="ContextNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('area', models.CharField(blank=True, max_length=80)),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('noted_on', models.DateField(blank=True, help_text='the date the context refers to', null=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='context_notes', to='catalogue.country')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='context_notes', to='evidence.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("area", models.CharField(blank=True, max_length=80)),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                (
+                    "noted_on",
+                    models.DateField(
+                        blank=True, help_text="the date the context refers to", null=True
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="context_notes",
+                        to="catalogue.country",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="context_notes",
+                        to="evidence.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['noted_on', 'id'],
+                "ordering": ["noted_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('met', 'met'), ('partial', 'partial'), ('not_met', 'not met'), ('not_applicable', 'not applicable')], max_length=16)),
-                ('observed_on', models.DateField(help_text='when the fact became true; never in the future')),
-                ('recorded_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('recorded_by', models.CharField(max_length=150)),
-                ('fingerprint', models.CharField(db_index=True, max_length=64)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='evidence.importbatch')),
-                ('benchmark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='catalogue.benchmark')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='catalogue.country')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='evidence.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("met", "met"),
+                            ("partial", "partial"),
+                            ("not_met", "not met"),
+                            ("not_applicable", "not applicable"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "observed_on",
+                    models.DateField(help_text="when the fact became true; never in the future"),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                ("recorded_by", models.CharField(max_length=150)),
+                ("fingerprint", models.CharField(db_index=True, max_length=64)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="evidence.importbatch",
+                    ),
+                ),
+                (
+                    "benchmark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="catalogue.benchmark",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="catalogue.country",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="evidence.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['country_id', 'benchmark_id', 'observed_on', 'recorded_at', 'id'],
-                'indexes': [models.Index(fields=['country', 'benchmark', 'observed_on'], name='evidence_ob_country_e79744_idx'), models.Index(fields=['recorded_at'], name='evidence_ob_recorde_7fd746_idx')],
+                "ordering": ["country_id", "benchmark_id", "observed_on", "recorded_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["country", "benchmark", "observed_on"],
+                        name="evidence_ob_country_e79744_idx",
+                    ),
+                    models.Index(fields=["recorded_at"], name="evidence_ob_recorde_7fd746_idx"),
+                ],
             },
         ),
     ]
