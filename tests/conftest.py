@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,3 +23,20 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         load_catalogue_into_db(load_catalogue())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Every test starts with empty caches and no memoised data version.
+
+    Rolled-back test transactions can reuse row ids, and so data-version cache keys.
+    """
+    from django.core.cache import cache
+
+    from oip.evidence.fetch import clear_cache
+
+    cache.clear()
+    clear_cache()
+    yield
+    cache.clear()
+    clear_cache()

@@ -165,6 +165,9 @@ if OIP_TLS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How long a process may reuse the data version before asking the database again (seconds).
+OIP_DATA_VERSION_TTL = float(env_str("OIP_DATA_VERSION_TTL", "2") or "2")
+
 # The public URL, used in citation lines and permalinks.
 OIP_PUBLIC_URL = (env_str("OIP_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 

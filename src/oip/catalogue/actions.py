@@ -105,6 +105,11 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
         unique_fields=["id"],
         update_fields=["target", "area", "tier", "kind", "statement", "position"],
     )
+    # The evidence read paths key their caches on the data version, which includes this.
+    from oip.evidence.fetch import forget_data_version
+
+    transaction.on_commit(forget_data_version)
+    forget_data_version()
     CatalogueVersion.objects.create(
         version=catalogue.version,
         content_hash=digest,

@@ -104,6 +104,8 @@ class Observation(AppendOnlyModel):
         indexes = [
             models.Index(fields=["country", "benchmark", "observed_on"]),
             models.Index(fields=["recorded_at"]),
+            # The evidence lists read newest fact first; scanned backwards, this serves them.
+            models.Index(fields=["observed_on", "recorded_at", "id"], name="evidence_newest_first"),
         ]
 
     def __str__(self) -> str:

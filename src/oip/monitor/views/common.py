@@ -8,12 +8,14 @@ must never show a different date from the one its URL asks for.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from oip.catalogue.fetch import CatalogueNotLoaded
 from oip.core.arguments import today
-from oip.evidence.fetch import last_updated
+from oip.evidence.fetch import data_version, last_updated
 
 P = ParamSpec("P")
 
@@ -109,6 +111,24 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
     return render(request, "monitor/error.html", context, status=status)
 
 
+PAGE_TTL = 3600
+
+
+def _page_key(request: HttpRequest) -> str | None:
+    """The cache key of a whole public page: its URL, today's date and the data version.
+
+    Pages are the same for every reader (public, no login, no forms that post), so the
+    rendered bytes are reused until the next import changes the data version. A page that
+    cannot even get a data version (no catalogue) is not cached.
+    """
+    try:
+        version = data_version()
+    except CatalogueNotLoaded:
+        return None
+    digest = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()[:32]
+    return f"page:{version}:{today().isoformat()}:{request.method}:{digest}"
+
+
 def monitor_page(
     view: Callable[Concatenate[HttpRequest, dt.date, P], HttpResponseBase],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
@@ -122,8 +142,16 @@ def monitor_page(
             as_of = parse_as_of(request)
         except BadDate as exc:
             return error_page(request, 400, "That date cannot be shown", str(exc))
+        key = _page_key(request)
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            content, headers = cached
+            hit = HttpResponse(content)
+            for name, value in headers:
+                hit.headers[name] = value
+            return hit
         try:
-            return view(request, as_of, *args, **kwargs)
+            response = view(request, as_of, *args, **kwargs)
         except KeyError as exc:
             kind = next((_KINDS[k] for k in kwargs if k in _KINDS), "page")
             return error_page(
@@ -133,5 +161,8 @@ def monitor_page(
             return error_page(
                 request, 503, "No data yet", "No catalogue is loaded yet: run `oip catalogue load`."
             )
+        if key and response.status_code == 200 and isinstance(response, HttpResponse):
+            cache.set(key, (response.content, list(response.headers.items())), PAGE_TTL)
+        return response
 
     return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)

@@ -1,0 +1,34 @@
+"""Whole pages are cached per data version: a hit is byte-identical, an import invalidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.scenario import import_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cached_download_keeps_its_headers(client: Client, tmp_path: Path) -> None:
+    import_scenario(tmp_path)
+    first = client.get("/downloads/standings.csv?as_of=2025-07-01")
+    second = client.get("/downloads/standings.csv?as_of=2025-07-01")
+    assert second.content == first.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert second["X-OIP-Citation"] == first["X-OIP-Citation"]
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_an_import_invalidates_cached_pages(client: Client, tmp_path: Path) -> None:
+    url = "/api/v1/standings?country=ME&area=eppo&as_of=2025-07-01"
+    before = client.get("/countries/ME/?as_of=2025-07-01").content
+    assert client.get(url).json()[0]["tier"] == 0
+    import_scenario(tmp_path)
+    after = client.get("/countries/ME/?as_of=2025-07-01").content
+    assert client.get(url).json()[0]["tier"] == 3
+    assert after != before
+    assert "3 of 11" not in before.decode()
+    assert "11 of 11" in after.decode()
