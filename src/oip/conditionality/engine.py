@@ -34,8 +34,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter
+from itertools import groupby, repeat
+from operator import attrgetter, itemgetter
 from typing import Final
 
 from oip.catalogue.schema import Catalogue
@@ -88,6 +88,8 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _OBSERVED_ON: Final = attrgetter("observed_on")
 _STATUS: Final = attrgetter("status")
 _RECORD_ORDER: Final = attrgetter("recorded_at", "id")
+# Observation is a named tuple: (country, benchmark, ...) by position is the cheapest key.
+_COUNTRY_BENCHMARK: Final = itemgetter(0, 1)
 
 
 # -- the catalogue, compiled once per evaluation -----------------------------------------------
@@ -591,25 +593,21 @@ class Evaluation:
         wanted = set(self._countries(countries))
         if known_at is not None:
             observations = (o for o in observations if o.recorded_at <= known_at)
-        # country -> benchmark -> observations; nested dicts avoid a tuple per observation.
+        # country -> benchmark -> observations. groupby() runs at C speed over runs of equal
+        # keys, so input ordered by (country, benchmark) -- as the database hands it over --
+        # is grouped in one pass per run; any other order is still grouped correctly.
         groups: dict[str, dict[str, list[Observation]]] = {code: {} for code in wanted}
-        unwanted: list[Observation] = []  # one sink for benchmarks not in the catalogue
-        for observation in observations:
-            by_benchmark = groups.get(observation.country)
-            if by_benchmark is None:
+        specs = self._specs
+        for (country, benchmark), run in groupby(observations, key=_COUNTRY_BENCHMARK):
+            by_benchmark = groups.get(country)
+            if by_benchmark is None or benchmark not in specs:
                 continue
-            group = by_benchmark.get(observation.benchmark)
+            group = by_benchmark.get(benchmark)
             if group is None:
-                if observation.benchmark in self._specs:
-                    by_benchmark[observation.benchmark] = [observation]
-                else:
-                    by_benchmark[observation.benchmark] = unwanted
+                by_benchmark[benchmark] = list(run)
             else:
-                group.append(observation)
-        self._groups = {
-            code: {b: group for b, group in by_benchmark.items() if b in self._specs}
-            for code, by_benchmark in groups.items()
-        }
+                group.extend(run)
+        self._groups = groups
         self._timelines: dict[tuple[str, str], _Timeline | None] = {}
         self._histories: dict[tuple[str, str], _History] = {}
         self._area_timeline_cache: dict[tuple[str, str], list[_Timeline | None]] = {}

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -107,7 +108,7 @@ def import_evidence(
             files=", ".join(str(f) for f in files), recorded_at=now, recorded_by=recorded_by[:150]
         )
         created = skipped = notes_created = notes_skipped = 0
-        pending: list[tuple[object, ...]] = []
+        pending: list[tuple[Any, ...]] = []
         insert = _ObservationInsert(now, recorded_by[:150], batch.pk)
         for item in _validated(files, checker):
             if isinstance(item, RecordError):  # pragma: no cover - the files changed under us
@@ -192,7 +193,7 @@ class _ObservationInsert:
         self.recorded_at = ops.adapt_datetimefield_value(recorded_at)
         self.recorded_by = recorded_by
         self.batch_id = batch_id
-        self.days: dict[dt.date, object] = {}
+        self.days: dict[dt.date, Any] = {}
         self.adapt_day = ops.adapt_datefield_value
         table = connection.ops.quote_name(Observation._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.COLUMNS)
@@ -209,7 +210,7 @@ class _ObservationInsert:
         source_id: int,
         note: str,
         fingerprint: str,
-    ) -> tuple[object, ...]:
+    ) -> tuple[Any, ...]:
         day = self.days.get(observed_on)
         if day is None:
             day = self.days[observed_on] = self.adapt_day(observed_on)
@@ -226,7 +227,7 @@ class _ObservationInsert:
             fingerprint,
         )
 
-    def write(self, rows: list[tuple[object, ...]]) -> int:
+    def write(self, rows: list[tuple[Any, ...]]) -> int:
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
         return len(rows)

@@ -102,7 +102,11 @@ class Observation(AppendOnlyModel):
     class Meta:
         ordering = ["country_id", "benchmark_id", "observed_on", "recorded_at", "id"]
         indexes = [
-            models.Index(fields=["country", "benchmark", "observed_on"]),
+            # Covers the engine's whole read (fetch.load_observations), in its order.
+            models.Index(
+                fields=["country", "benchmark", "observed_on", "status", "recorded_at"],
+                name="evidence_engine_read",
+            ),
             models.Index(fields=["recorded_at"]),
             # The evidence lists read newest fact first; scanned backwards, this serves them.
             models.Index(fields=["observed_on", "recorded_at", "id"], name="evidence_newest_first"),

@@ -10,6 +10,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name="observation",
+            name="evidence_ob_country_e79744_idx",
+        ),
+        migrations.AddIndex(
+            model_name="observation",
+            index=models.Index(
+                fields=["country", "benchmark", "observed_on", "status", "recorded_at"],
+                name="evidence_engine_read",
+            ),
+        ),
         migrations.AddIndex(
             model_name="observation",
             index=models.Index(
