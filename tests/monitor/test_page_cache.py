@@ -32,3 +32,11 @@ def test_an_import_invalidates_cached_pages(client: Client, tmp_path: Path) -> N
     assert after != before
     assert "3 of 11" not in before.decode()
     assert "11 of 11" in after.decode()
+
+
+def test_country_and_overview_pages_link_their_reports(client: Client) -> None:
+    country = client.get("/countries/ME/?as_of=2025-07-01").content.decode()
+    assert 'href="/reports/country/ME.pdf?as_of=2025-07-01"' in country
+    assert 'href="/reports/country/ME.html?as_of=2025-07-01"' in country
+    overview = client.get("/?as_of=2025-07-01").content.decode()
+    assert 'href="/reports/region.pdf?as_of=2025-07-01"' in overview
