@@ -28,6 +28,7 @@ from typing import Any
 
 from oip.catalogue.schema import Catalogue, Country
 from oip.conditionality.types import Observation, ObservationStatus
+from oip.evidence.records import CSV_COLUMNS
 
 END = dt.date(2026, 11, 21)
 COUNTRY_NAMES: dict[str, str] = {
@@ -42,18 +43,6 @@ COUNTRY_NAMES: dict[str, str] = {
     "GE": "Georgia",
     "TR": "Türkiye",
 }
-CSV_COLUMNS = (
-    "country",
-    "benchmark",
-    "status",
-    "observed_on",
-    "source_url",
-    "source_title",
-    "source_publisher",
-    "source_published_on",
-    "source_excerpt",
-    "note",
-)
 PUBLISHERS = ("European Commission", "ENISA", "Official Gazette", "Ministry of Interior", "EPPO")
 
 

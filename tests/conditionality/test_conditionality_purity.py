@@ -10,10 +10,12 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def test_conditionality_and_region_do_not_import_django() -> None:
+def test_the_pure_core_does_not_import_django() -> None:
+    """The catalogue schema and loader, the engine and its presentation, the region analytics."""
     code = (
         "import sys\n"
-        "import oip.conditionality, oip.region\n"
+        "import oip.conditionality, oip.conditionality.present, oip.region\n"
+        "import oip.catalogue.schema, oip.catalogue.loader\n"
         "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}

@@ -21,24 +21,14 @@ from pathlib import Path
 import pytest
 
 from oip.catalogue.schema import Catalogue
+from oip.evidence.records import CSV_COLUMNS
 from tests.hardening.procs import ENGINES, Scratch, scratch
 
 ROWS = 20_000
 SOURCES = 300
 COUNTRIES = ("AL", "BA", "XK", "ME", "MK", "RS")
 STATUSES = ("met", "partial", "not_met", "not_applicable")
-HEADER = [
-    "country",
-    "benchmark",
-    "status",
-    "observed_on",
-    "source_url",
-    "source_title",
-    "source_publisher",
-    "source_published_on",
-    "source_excerpt",
-    "note",
-]
+HEADER = list(CSV_COLUMNS)
 WAL_WRITING = 2 << 20  # bytes: far more than the sources and the batch row take
 
 

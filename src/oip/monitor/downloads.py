@@ -27,6 +27,7 @@ from oip.catalogue.loader import export_data
 from oip.core.csvsafe import write_csv
 from oip.evidence import serialize
 from oip.evidence.fetch import evaluation
+from oip.evidence.records import CSV_COLUMNS
 from oip.evidence.standings import standings_data
 from oip.monitor import fetch
 
@@ -53,16 +54,8 @@ STANDINGS_HEADER = [
 ]
 
 EVIDENCE_HEADER = [
-    "country",
-    "benchmark",
-    "status",
-    "observed_on",
-    "source_url",
-    "source_title",
-    "source_publisher",
-    "source_published_on",
-    "source_excerpt",
-    "note",
+    # The import columns first, so a download can be imported again as it is.
+    *CSV_COLUMNS,
     "id",
     "target",
     "area",
