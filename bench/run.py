@@ -405,10 +405,11 @@ class Bench:
                 "engine: all standings at one date, incl. loading from the DB",
                 db,
                 f"{ms(result['load_and_one_date_s'])} (CPU {ms(result['load_and_one_date_cpu_s'])})",
-                "<= 1 s",
+                # The issue sets this target for SQLite only; on PostgreSQL it is a reference.
+                "<= 1 s" if db == "SQLite" else "(SQLite target; reference)",
                 f"load {ms(result['load_s'])} = {times(result['load_s'], result['raw_fetch_s'])}"
                 f" raw fetchall ({ms(result['raw_fetch_s'])})",
-                judge(result["load_and_one_date_s"], 1.0),
+                judge(result["load_and_one_date_s"], 1.0) if db == "SQLite" else "-",
                 result["load_and_one_date_s"],
                 1.0,
                 "s",
