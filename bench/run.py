@@ -319,6 +319,19 @@ class Bench:
                 )
             )
 
+        uncached = result.get("uncached")
+        if uncached:
+            self.add(
+                Row(
+                    f"page / rebuilt, page cache cleared each time ({data})",
+                    db,
+                    f"{uncached['p50_ms']:.1f} / {uncached['p95_ms']:.1f} ms (n={uncached['n']})",
+                    "",
+                    "data assembly + render from the cached evaluation",
+                    "-",
+                )
+            )
+
     def import_(self, env: dict[str, str], db: str, kind: str, csv: Path) -> None:
         """`oip evidence import` of the CSV, its peak memory and the bulk-insert baseline."""
         figure = f"import {self.args.n:,} obs. from CSV (oip evidence import)"

@@ -12,6 +12,8 @@ Unknown ids raise `KeyError`; the views turn that into a 404.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -383,10 +385,17 @@ def chart(kind: str, rows: Sequence[dict[str, Any]]) -> Any:
 
 
 def chart_svg(kind: str, rows: Sequence[dict[str, Any]]) -> str:
-    """Return the chart of `kind` for `rows` as inline SVG (memoised on its spec)."""
+    """Return the chart of `kind` for `rows` as inline SVG, memoised on the rows themselves:
+    building and validating the Altair spec costs as much as a page, so a page rebuilt after
+    an import redraws only the charts whose data changed."""
+    return _chart_svg(kind, json.dumps(rows, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=512)
+def _chart_svg(kind: str, rows_json: str) -> str:
     from oip.monitor import charts
 
-    return charts.render_svg_cached(charts.spec_json(chart(kind, rows)))
+    return charts.render_svg_cached(charts.spec_json(chart(kind, json.loads(rows_json))))
 
 
 # -- the pages ---------------------------------------------------------------------------------
