@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its own copy of Swagger UI: the API docs page must not load scripts from a CDN.
+    "ninja",
     "oip.catalogue",
     "oip.evidence",
     "oip.monitor",

@@ -173,3 +173,17 @@ def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
         "/api/v1/evidence",
         "/api/v1/context-notes",
     }
+
+
+def test_api_docs_load_nothing_from_the_internet(client: Client) -> None:
+    import re
+
+    page = client.get("/api/v1/docs").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets == [
+        "/static/ninja/swagger-ui.css",
+        "/static/ninja/favicon.svg",
+        "/static/ninja/favicon.png",
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+    ]
