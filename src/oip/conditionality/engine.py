@@ -85,11 +85,15 @@ _SATISFIED_RUN: Final = re.compile(b"[" + re.escape(bytes(sorted(_SATISFIED_LENG
 _MET_LENGTH: Final = len("met")
 _ONE_DAY: Final = dt.timedelta(days=1)
 
-_OBSERVED_ON: Final = attrgetter("observed_on")
-_STATUS: Final = attrgetter("status")
+# Observation is a named tuple: reading fields by position skips the property lookup, and
+# these two run over every observation (Observation._fields gives the positions).
+_OBSERVED_ON: Final = itemgetter(Observation._fields.index("observed_on"))
+_STATUS: Final = itemgetter(Observation._fields.index("status"))
 _RECORD_ORDER: Final = attrgetter("recorded_at", "id")
 # Observation is a named tuple: (country, benchmark, ...) by position is the cheapest key.
-_COUNTRY_BENCHMARK: Final = itemgetter(0, 1)
+_COUNTRY_BENCHMARK: Final = itemgetter(
+    Observation._fields.index("country"), Observation._fields.index("benchmark")
+)
 
 
 # -- the catalogue, compiled once per evaluation -----------------------------------------------
