@@ -113,19 +113,6 @@ def task_import(args: argparse.Namespace) -> Result:
 
 
 SOURCE_COLUMNS = ("id", "url", "title", "publisher", "published_on", "excerpt", "fingerprint")
-OBSERVATION_COLUMNS = (
-    "id",
-    "country_id",
-    "benchmark_id",
-    "status",
-    "observed_on",
-    "recorded_at",
-    "source_id",
-    "note",
-    "recorded_by",
-    "batch_id",
-    "fingerprint",
-)
 SCRATCH = {"evidence_source": "bench_scratch_source", "evidence_observation": "bench_scratch_obs"}
 
 
@@ -160,7 +147,11 @@ def task_bulk(args: argparse.Namespace) -> Result:
     connection.ensure_connection()
     raw: Any = connection.connection
     vendor = connection.vendor
-    columns = {"evidence_source": SOURCE_COLUMNS, "evidence_observation": OBSERVATION_COLUMNS}
+    from oip.evidence.actions import _ObservationInsert
+
+    # The same columns the importer writes (it lets the database assign `id`).
+    observation_columns = ("id", *_ObservationInsert.COLUMNS)
+    columns = {"evidence_source": SOURCE_COLUMNS, "evidence_observation": observation_columns}
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with connection.cursor() as cursor:
         for table, cols in columns.items():
