@@ -608,7 +608,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000, help="generated observations")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--seconds", type=int, default=3, help="whole seconds per wrk run (wrk takes no fractions)")
+    parser.add_argument(
+        "--seconds", type=int, default=3, help="whole seconds per wrk run (wrk takes no fractions)"
+    )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--only", choices=sorted(LABELS), action="append", help="one database")
     args = parser.parse_args(argv)
