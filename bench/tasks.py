@@ -232,7 +232,7 @@ def task_engine(args: argparse.Namespace) -> Result:
     from bench.generate import END
     from oip.catalogue.fetch import current_catalogue
     from oip.conditionality import standings, standings_series
-    from oip.evidence.fetch import clear_cache, evaluation, load_observations
+    from oip.standings.evaluation import clear_cache, evaluation, load_observations
 
     cpu_started = time.process_time()
     load_and_one, first = timed(lambda: evaluation().standings(END))

@@ -33,7 +33,7 @@ def _fresh_caches() -> Iterator[None]:
     """
     from django.core.cache import cache
 
-    from oip.evidence.fetch import clear_cache
+    from oip.standings.evaluation import clear_cache
 
     cache.clear()
     clear_cache()

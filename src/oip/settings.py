@@ -80,7 +80,8 @@ INSTALLED_APPS = [
     "oip.evidence",
     "oip.monitor",
     "oip.reports",
-    "oip.core",
+    "oip.standings",
+    "oip.site",
 ]
 
 MIDDLEWARE = [
@@ -90,10 +91,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "oip.core.ratelimit.LoginThrottleMiddleware",
+    "oip.site.ratelimit.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oip.core.middleware.SecurityHeadersMiddleware",
+    "oip.site.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "oip.urls"

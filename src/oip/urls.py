@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from oip.api.routes import api
-from oip.core.views import healthz
+from oip.site.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -12,10 +12,10 @@ from django.core.management import call_command
 
 from oip.catalogue.schema import Catalogue
 from oip.evidence.baseline import baseline_files, load_baseline
-from oip.evidence.coverage import coverage
-from oip.evidence.fetch import clear_cache, evaluation
 from oip.evidence.models import ContextNote, Observation
 from oip.evidence.records import Checker, ContextRecord, ObservationRecord, check, read_file
+from oip.standings.coverage import coverage
+from oip.standings.evaluation import clear_cache, evaluation
 
 COMPILED_ON = dt.date(2026, 11, 21)
 WB6 = ("AL", "BA", "XK", "ME", "MK", "RS")

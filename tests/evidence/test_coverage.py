@@ -12,8 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from oip.evidence.actions import import_evidence
-from oip.evidence.coverage import CoverageRow, coverage, review
-from oip.evidence.fetch import clear_cache
+from oip.evidence.review import review
+from oip.standings.coverage import CoverageRow, coverage
+from oip.standings.evaluation import clear_cache
 
 pytestmark = pytest.mark.django_db
 

@@ -32,8 +32,8 @@ def snapshot() -> dict[str, Any]:
     """Every standing at DATES (full repr: tiers, explanations, observation ids) and every
     evidence and catalogue row, as JSON-able lists."""
     from oip.catalogue.models import CatalogueVersion
-    from oip.evidence.fetch import evaluation
     from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
+    from oip.standings.evaluation import evaluation
 
     def rows(model: Any) -> list[list[str]]:
         return [[str(v) for v in row] for row in model._base_manager.order_by("id").values_list()]

@@ -12,8 +12,8 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.test import Client
 
-from oip.core.ratelimit import MAX_FAILURES
 from oip.evidence.models import Observation, Source
+from oip.site.ratelimit import MAX_FAILURES
 from tests.scenario import import_scenario
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oip.core.csvsafe import FORMULA_TRIGGERS, safe_cell, write_csv
+from oip.site.csvsafe import FORMULA_TRIGGERS, safe_cell, write_csv
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from oip.evidence.fetch import clear_cache
+from oip.standings.evaluation import clear_cache
 from tests.scenario import import_scenario
 
 

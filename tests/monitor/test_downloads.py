@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from oip.core.arguments import today
+from oip.site.arguments import today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at")]
 

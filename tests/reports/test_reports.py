@@ -21,10 +21,10 @@ from django.db import transaction
 from django.test import Client
 
 from oip.catalogue.fetch import current_catalogue
-from oip.evidence import fetch
 from oip.evidence.models import ContextNote, Observation
 from oip.reports.build import Report, country_report, region_report
 from oip.reports.render import render_html, render_pdf
+from oip.standings import evaluation as fetch
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext"),

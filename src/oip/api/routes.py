@@ -24,11 +24,11 @@ from oip.api.schemas import (
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
 from oip.conditionality.present import change_dict
-from oip.core.arguments import today
 from oip.evidence import serialize
-from oip.evidence.fetch import evaluation
-from oip.evidence.region import region_data
-from oip.evidence.standings import standings_data
+from oip.site.arguments import today
+from oip.standings.evaluation import evaluation
+from oip.standings.region import region_data
+from oip.standings.standing import standings_data
 
 api = NinjaAPI(
     title="OIP API",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from oip.catalogue.loader import content_hash, export_data
 from oip.catalogue.models import Benchmark, CatalogueVersion, Country
 from oip.catalogue.schema import Catalogue
+from oip.site.signals import announce_data_changed
 
 
 class CatalogueLoadRefused(Exception):
@@ -51,14 +52,12 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
             "choose a new version label"
         )
 
-    # Imported lazily: the evidence app depends on the catalogue, not the other way round.
-    from oip.evidence.models import Observation
-
     new_benchmarks = {b.id: (t, b) for t, b in catalogue.benchmarks()}
     dropped = set(Benchmark.objects.values_list("id", flat=True)) - set(new_benchmarks)
     with_evidence = sorted(
-        Observation.objects.filter(benchmark_id__in=dropped)
-        .values_list("benchmark_id", flat=True)
+        # Through the reverse relation: the evidence app depends on the catalogue, not back.
+        Benchmark.objects.filter(id__in=dropped, observations__isnull=False)
+        .values_list("id", flat=True)
         .distinct()
     )
     if with_evidence:
@@ -70,8 +69,8 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
     new_countries = {c.code for c in catalogue.countries}
     dropped_countries = set(Country.objects.values_list("code", flat=True)) - new_countries
     countries_with_evidence = sorted(
-        Observation.objects.filter(country_id__in=dropped_countries)
-        .values_list("country_id", flat=True)
+        Country.objects.filter(code__in=dropped_countries, observations__isnull=False)
+        .values_list("code", flat=True)
         .distinct()
     )
     if countries_with_evidence:
@@ -105,11 +104,8 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
         unique_fields=["id"],
         update_fields=["target", "area", "tier", "kind", "statement", "position"],
     )
-    # The evidence read paths key their caches on the data version, which includes this.
-    from oip.evidence.fetch import forget_data_version
-
-    transaction.on_commit(forget_data_version)
-    forget_data_version()
+    # The read paths key their caches on the data version, which includes this.
+    announce_data_changed()
     CatalogueVersion.objects.create(
         version=catalogue.version,
         content_hash=digest,

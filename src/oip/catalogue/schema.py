@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Who = Literal["eu", "country", "joint"]
-BenchmarkKind = Literal["legal", "institutional", "operational", "track_record", "integrity"]
-Source = Literal["menu", "memo-text", "op-ed"]
-Scope = Literal["country", "region"]
+from oip.vocabulary import (
+    TIER_NAMES,
+    BenchmarkKind,
+    Scope,
+    TargetSource,
+    Who,
+)
+
+Source = TargetSource
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 TierLevel = Annotated[int, Field(ge=1, le=3)]
-
-BENCHMARK_KINDS: tuple[BenchmarkKind, ...] = (
-    "legal",
-    "institutional",
-    "operational",
-    "track_record",
-    "integrity",
-)
-TIER_NAMES: dict[int, str] = {0: "none", 1: "incremental", 2: "structural", 3: "transformational"}
 
 
 class _Frozen(BaseModel):

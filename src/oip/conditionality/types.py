@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-ObservationStatus = Literal["met", "partial", "not_met", "not_applicable"]
-BenchmarkStatus = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
-StandingStatus = Literal["stable", "on_notice", "suspended"]
-ChangeKind = Literal["advanced", "on_notice", "restored", "fell", "suspended"]
-Who = Literal["eu", "country", "joint"]
-
-OBSERVATION_STATUSES: tuple[ObservationStatus, ...] = (
-    "met",
-    "partial",
-    "not_met",
-    "not_applicable",
+from oip.vocabulary import (
+    OBSERVATION_STATUSES,
+    BenchmarkStatus,
+    ChangeKind,
+    ObservationStatus,
+    StandingStatus,
+    Who,
 )
+
+__all__ = [
+    "OBSERVATION_STATUSES",
+    "BenchmarkState",
+    "BenchmarkStatus",
+    "Change",
+    "ChangeKind",
+    "Observation",
+    "ObservationStatus",
+    "Standing",
+    "StandingStatus",
+    "Who",
+]
 
 
 class Observation(NamedTuple):

@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from oip.catalogue.fetch import current_catalogue
-from oip.evidence.fetch import forget_data_version
 from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
 from oip.evidence.records import (
     Checker,
@@ -28,6 +27,7 @@ from oip.evidence.records import (
     check,
     read_file,
 )
+from oip.site.signals import announce_data_changed
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 500
@@ -158,9 +158,7 @@ def import_evidence(
             batch_id = None
         else:
             _record_counts(batch, created, skipped)
-    # Forget now for this thread, and again once committed for readers racing the commit.
-    forget_data_version()
-    transaction.on_commit(forget_data_version)
+    announce_data_changed()
     return ImportResult(
         created, skipped, notes_created, notes_skipped, batch_id, tuple(map(str, files))
     )
@@ -302,8 +300,7 @@ def record_observation(
         source_id = _store_sources({result.source.fingerprint: result.source})[
             result.source.fingerprint
         ]
-        transaction.on_commit(forget_data_version)
-        forget_data_version()
+        announce_data_changed()
         return Observation.objects.create(
             country_id=result.country,
             benchmark_id=result.benchmark,

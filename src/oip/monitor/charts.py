@@ -26,7 +26,7 @@ from typing import Any, Final
 import altair as alt
 import vl_convert as vlc
 
-from oip.catalogue.schema import TIER_NAMES
+from oip.vocabulary import TIER_NAMES
 
 __all__ = [
     "FONT",

@@ -5,7 +5,7 @@ Decisions:
   returns for the same question (standings: GET /api/v1/standings?as_of=; evidence: every page
   of GET /api/v1/evidence?as_of= in order; catalogue: GET /api/v1/catalogue).
 - CSV is plain RFC 4180 CSV (a header row, then data; formula-safe cells via
-  `oip.core.csvsafe`) so any tool parses it. The citation is *not* inside the CSV (a comment
+  `oip.site.csvsafe`) so any tool parses it. The citation is *not* inside the CSV (a comment
   line or an extra column would break standard readers); it travels in the `X-OIP-Citation`
   response header, is printed next to each link on the downloads page, and the file name
   carries the date (`oip-standings-2026-11-21.csv`).
@@ -24,12 +24,12 @@ from django.conf import settings
 
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
-from oip.core.csvsafe import write_csv
 from oip.evidence import serialize
-from oip.evidence.fetch import evaluation
 from oip.evidence.records import CSV_COLUMNS
-from oip.evidence.standings import standings_data
 from oip.monitor import fetch
+from oip.site.csvsafe import write_csv
+from oip.standings.evaluation import evaluation
+from oip.standings.standing import standings_data
 
 STANDINGS_HEADER = [
     "country",

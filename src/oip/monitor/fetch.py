@@ -2,7 +2,7 @@
 
 Every function here takes plain arguments (a date, an id) and returns dicts, lists and frozen
 dataclasses, never a request or a response, so the reports reuse them as they are. Results are
-cached in Django's cache under a key that includes `oip.evidence.fetch.data_version()`: every
+cached in Django's cache under a key that includes `oip.standings.evaluation.data_version()`: every
 import changes it, so nothing cached is ever served stale, the old keys just stop being asked
 for and expire.
 
@@ -26,11 +26,12 @@ from oip.catalogue.schema import Benchmark, Catalogue, Target
 from oip.conditionality import Standing
 from oip.conditionality.types import BenchmarkState, Change
 from oip.evidence import serialize
-from oip.evidence.coverage import coverage as evidence_coverage
-from oip.evidence.fetch import data_version, evaluation
 from oip.evidence.models import Observation
-from oip.evidence.region import region_data
 from oip.monitor import labels
+from oip.standings.coverage import coverage as evidence_coverage
+from oip.standings.evaluation import evaluation
+from oip.standings.region import region_data
+from oip.standings.version import data_version
 
 T = TypeVar("T")
 

@@ -27,7 +27,7 @@ from importlib.resources import files
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from oip.catalogue.schema import TIER_NAMES
+from oip.vocabulary import TIER_NAMES
 
 __all__ = [
     "NOT_ASSESSED",

@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
-from oip.core.arguments import today
-from oip.evidence.fetch import data_version
 from oip.reports.build import Report, UnknownCountry, country_report, region_report
 from oip.reports.render import render_html, render_pdf
+from oip.site.arguments import today
+from oip.standings.version import data_version
 
 CACHE_SECONDS = 24 * 3600
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}

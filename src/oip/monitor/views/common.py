@@ -22,8 +22,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from oip.catalogue.fetch import CatalogueNotLoaded
-from oip.core.arguments import today
-from oip.evidence.fetch import data_version, last_updated
+from oip.site.arguments import today
+from oip.standings.version import data_version, last_updated
 
 P = ParamSpec("P")
 

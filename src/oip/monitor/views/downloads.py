@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from oip.catalogue.fetch import current_catalogue
-from oip.core.arguments import today
 from oip.monitor import downloads
 from oip.monitor.views.common import error_page, frame, monitor_page
+from oip.site.arguments import today
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json"

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oip.core.arguments import date_arg, today
 from oip.reports.build import UnknownCountry, country_report, region_report
 from oip.reports.render import render_html, render_pdf
+from oip.site.arguments import date_arg, today
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from oip.conditionality.present import table
-from oip.core.arguments import date_arg, datetime_arg, today
-from oip.evidence.standings import standings_data
+from oip.site.arguments import date_arg, datetime_arg, today
+from oip.standings.standing import standings_data
 
 
 class Command(BaseCommand):

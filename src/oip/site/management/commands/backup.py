@@ -1,4 +1,4 @@
-"""`oip backup FILE`: a consistent copy of the whole database (see oip.core.backup)."""
+"""`oip backup FILE`: a consistent copy of the whole database (see oip.site.backup)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oip.core.backup import BackupError, backup_database, sidecar_path
+from oip.site.backup import BackupError, backup_database, sidecar_path
 
 
 class Command(BaseCommand):

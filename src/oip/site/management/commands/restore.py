@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oip.core.backup import BackupError, restore_database
+from oip.site.backup import BackupError, restore_database
 
 
 class Command(BaseCommand):

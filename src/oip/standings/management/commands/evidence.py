@@ -13,10 +13,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from oip.conditionality.present import table
-from oip.core.arguments import date_arg, today
 from oip.evidence.actions import ImportFailed, ImportResult, import_evidence
 from oip.evidence.baseline import load_baseline
-from oip.evidence.coverage import coverage, review
+from oip.evidence.review import review
+from oip.site.arguments import date_arg, today
+from oip.standings.coverage import coverage
 
 
 class Command(BaseCommand):

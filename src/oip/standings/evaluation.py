@@ -1,4 +1,4 @@
-"""Read paths for evidence and the engine's results, cached per data version.
+"""The engine's evaluation of all evidence, read once per data version and cached.
 
 `data_version()` changes with every import and every catalogue load, so a cached
 `Evaluation` is never stale: the key it is cached under simply stops being asked for.
@@ -8,58 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Max
 
-from oip.catalogue.fetch import current_catalogue, current_version
+from oip.catalogue.fetch import current_catalogue
 from oip.conditionality import Evaluation, evaluate
 from oip.conditionality.types import Observation as CoreObservation
-from oip.evidence.models import ContextNote, ImportBatch, Observation
+from oip.evidence.models import Observation
+from oip.standings.version import data_version, forget_data_version
 
 _CACHE_SIZE = 8
 _lock = threading.Lock()
 _evaluations: OrderedDict[tuple[str, str], Evaluation] = OrderedDict()
-
-
-_version_memo: tuple[float, str] | None = None
-
-
-def data_version() -> str:
-    """Return a short key that changes whenever the evidence or the catalogue changes.
-
-    Memoised in this process for `settings.OIP_DATA_VERSION_TTL` seconds (default 2): a
-    cached page then costs no query at all. A write in this process forgets the memo at
-    once (`forget_data_version`); another process's write shows within the TTL.
-    """
-    global _version_memo
-    memo = _version_memo
-    now = time.monotonic()
-    if memo is not None and now - memo[0] < settings.OIP_DATA_VERSION_TTL:
-        return memo[1]
-    catalogue = current_version()
-    newest = Observation.objects.aggregate(n=Max("id"))["n"] or 0
-    notes = ContextNote.objects.aggregate(n=Max("id"))["n"] or 0
-    version = f"{catalogue.pk}.{catalogue.content_hash[:8]}.{newest}.{notes}"
-    _version_memo = (now, version)
-    return version
-
-
-def forget_data_version() -> None:
-    """Drop the memoised data version (every write action calls this)."""
-    global _version_memo
-    _version_memo = None
-
-
-def last_updated() -> dt.datetime | None:
-    """Return when evidence was last recorded (None before any import)."""
-    newest: dt.datetime | None = Observation.objects.aggregate(t=Max("recorded_at"))["t"]
-    batch: dt.datetime | None = ImportBatch.objects.aggregate(t=Max("recorded_at"))["t"]
-    candidates = [t for t in (newest, batch) if t is not None]
-    return max(candidates) if candidates else None
 
 
 def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservation]:
@@ -121,8 +82,8 @@ def evaluation(known_at: dt.datetime | None = None) -> Evaluation:
     return result
 
 
-def clear_cache() -> None:
-    """Forget every cached evaluation and the memoised data version."""
+def clear_cache(**_signal: object) -> None:
+    """Forget every cached evaluation and the memoised data version (also a signal receiver)."""
     forget_data_version()
     with _lock:
         _evaluations.clear()

@@ -33,6 +33,8 @@ from typing import Any, Literal
 
 from django.db import connections
 
+from oip.site.signals import data_changed
+
 Engine = Literal["sqlite", "postgresql"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -188,9 +190,7 @@ def restore_database(
     else:
         connections[using].close()  # hold no lock that pg_restore --clean must wait for
         _pg_restore(connections[using].settings_dict, source)
-    from oip.evidence.fetch import clear_cache
-
-    clear_cache()
+    data_changed.send(sender=None)
     return RestoreResult(source, engine, table_counts(using))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from oip.catalogue.fetch import current_catalogue
 from oip.conditionality.present import standing_dict
-from oip.evidence.fetch import evaluation
+from oip.standings.evaluation import evaluation
 
 
 def standings_data(

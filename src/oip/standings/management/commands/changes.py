@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oip.conditionality.present import change_dict, table
-from oip.core.arguments import date_arg, datetime_arg, today
-from oip.evidence.fetch import evaluation
+from oip.site.arguments import date_arg, datetime_arg, today
+from oip.standings.evaluation import evaluation
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ address as set by the proxy (e.g. gunicorn's `--forwarded-allow-ips`), never a h
 client controls.
 
 Wire it in MIDDLEWARE right after AuthenticationMiddleware:
-`"oip.core.ratelimit.LoginThrottleMiddleware"`.
+`"oip.site.ratelimit.LoginThrottleMiddleware"`.
 """
 
 from __future__ import annotations

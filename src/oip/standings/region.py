@@ -9,8 +9,9 @@ from typing import Any
 from django.core.cache import cache
 
 from oip.catalogue.fetch import current_catalogue
-from oip.evidence.fetch import data_version, evaluation
 from oip.region import region
+from oip.standings.evaluation import evaluation
+from oip.standings.version import data_version
 
 
 def year_earlier(day: dt.date) -> dt.date:

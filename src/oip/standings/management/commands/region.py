@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oip.conditionality.present import table
-from oip.core.arguments import date_arg, today
-from oip.evidence.region import region_data
+from oip.site.arguments import date_arg, today
+from oip.standings.region import region_data
 
 
 class Command(BaseCommand):
