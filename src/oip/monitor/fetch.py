@@ -27,7 +27,7 @@ from oip.conditionality import Standing
 from oip.conditionality.types import BenchmarkState, Change
 from oip.evidence import serialize
 from oip.evidence.models import Observation
-from oip.monitor import labels
+from oip.presentation import labels
 from oip.standings.coverage import coverage as evidence_coverage
 from oip.standings.evaluation import evaluation
 from oip.standings.region import region_data
@@ -332,7 +332,7 @@ def milestone_progress(as_of: dt.date) -> list[dict[str, Any]]:
 def _map(
     catalogue: Catalogue, cells: Sequence[Cell], area: str, as_of: dt.date, id_prefix: str
 ) -> str:
-    from oip.monitor import geo  # being written beside this module; imported when first needed
+    from oip.presentation import geo  # being written beside this module; imported when first needed
 
     selected = [c for c in cells if c.area == area]
     query = f"?as_of={as_of.isoformat()}"
@@ -376,7 +376,7 @@ def two_speed_rows(catalogue: Catalogue, region: dict[str, Any]) -> list[dict[st
 
 def chart(kind: str, rows: Sequence[dict[str, Any]]) -> Any:
     """Return the Altair chart of `kind` ("timeline" or "divergence") for `rows`."""
-    from oip.monitor import charts  # being written beside this module
+    from oip.presentation import charts  # being written beside this module
 
     if kind == "timeline":
         return charts.tier_timeline(rows)
@@ -394,7 +394,7 @@ def chart_svg(kind: str, rows: Sequence[dict[str, Any]]) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _chart_svg(kind: str, rows_json: str) -> str:
-    from oip.monitor import charts
+    from oip.presentation import charts
 
     return charts.render_svg_cached(charts.spec_json(chart(kind, json.loads(rows_json))))
 

@@ -25,7 +25,13 @@ from oip.catalogue.schema import Catalogue
 from oip.conditionality.types import BenchmarkState, Change, Standing
 from oip.evidence import serialize
 from oip.evidence.models import ContextNote, Observation
-from oip.monitor.labels import BENCHMARK_STATUS, CHANGE_KIND, STANDING_STATUS, area_short, who_words
+from oip.presentation.labels import (
+    BENCHMARK_STATUS,
+    CHANGE_KIND,
+    STANDING_STATUS,
+    area_short,
+    who_words,
+)
 from oip.standings.evaluation import evaluation
 from oip.standings.region import region_data, year_earlier
 from oip.standings.version import last_updated

@@ -16,8 +16,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from oip.monitor.charts import divergence_chart, render_svg_cached, spec_json, tier_timeline
-from oip.monitor.geo import map_svg
+from oip.presentation.charts import divergence_chart, render_svg_cached, spec_json, tier_timeline
+from oip.presentation.geo import map_svg
 from oip.reports.build import Report
 
 

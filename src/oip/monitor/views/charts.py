@@ -22,7 +22,7 @@ SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
 
 
 def _respond(kind: str, rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
-    from oip.monitor import charts
+    from oip.presentation import charts
 
     if fmt == "svg":
         svg = fetch.chart_svg(kind, rows)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from oip.monitor import charts
-from oip.monitor.charts import (
+from oip.presentation import charts
+from oip.presentation.charts import (
     chart_csv,
     divergence_chart,
     render_png,

@@ -3,7 +3,7 @@
 Contract of :func:`map_svg`:
 
 - Pure: takes plain mappings, returns SVG markup as a string. No network, no files other
-  than the geometry shipped in ``oip/monitor/data/wb6-region.geojson`` (read once, cached).
+  than the geometry shipped in ``oip/presentation/data/wb6-region.geojson`` (read once, cached).
 - CSP-safe: no ``style=`` attributes, no ``<style>`` element, no ``<script>``; everything is
   drawn with SVG presentation attributes (``fill=``, ``stroke=``...). The only URIs in the
   output are the SVG namespace and the caller's ``links``.
@@ -114,7 +114,7 @@ class _Projected:
 @lru_cache(maxsize=1)
 def _features() -> tuple[dict[str, Any], ...]:
     """The shipped features (WB6 and neighbours), read once."""
-    text = (files("oip.monitor") / "data" / GEOJSON_NAME).read_text(encoding="utf-8")
+    text = (files("oip.presentation") / "data" / GEOJSON_NAME).read_text(encoding="utf-8")
     return tuple(json.loads(text)["features"])
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from oip.monitor.geo import focus_codes, map_svg
+from oip.presentation.geo import focus_codes, map_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 SIX = ("AL", "BA", "XK", "ME", "MK", "RS")
