@@ -66,8 +66,16 @@ def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservati
     return observations
 
 
-def evaluation(known_at: dt.datetime | None = None) -> Evaluation:
-    """Return the engine's evaluation of all evidence (as known at `known_at`), cached."""
+def evaluation(known_at: dt.datetime | None = None, *, fresh: bool = False) -> Evaluation:
+    """Return the engine's evaluation of all evidence (as known at `known_at`), cached.
+
+    Cached under the data version, so it reflects every write this process made at once and
+    another process's write within `OIP_DATA_VERSION_TTL` seconds. `fresh=True` re-reads the
+    data version from the database first, so the answer includes every write committed before
+    the call, in any process (the exchange's access decisions use it).
+    """
+    if fresh:
+        forget_data_version()
     key = (data_version(), known_at.isoformat() if known_at else "")
     with _lock:
         cached = _evaluations.get(key)

@@ -1,4 +1,8 @@
-"""Read path for standings as plain data: the one shape the CLI, the API and downloads share."""
+"""Standings: one (`standing()`) as the engine's value, or many as the JSON contract's rows.
+
+`standing()` is the question every part of OIP asks — "what tier does ME hold in cyber on
+date D?" — and `standings_data()` the plain-data shape the CLI, the API and downloads share.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,29 @@ from typing import Any
 
 from oip.catalogue.fetch import current_catalogue
 from oip.conditionality.present import standing_dict
+from oip.conditionality.types import Standing
+from oip.site import clock
 from oip.standings.evaluation import evaluation
+
+
+def standing(
+    country: str,
+    area: str,
+    as_of: dt.date | None = None,
+    *,
+    known_at: dt.datetime | None = None,
+    fresh: bool = False,
+) -> Standing:
+    """Return `country`'s standing in `area` on `as_of` (default: today), with its explanation.
+
+    Only evidence recorded by `known_at` counts when it is given, so any past reading can be
+    reproduced. Freshness: the answer reflects every write made in this process at once, and a
+    write in any other process within `OIP_DATA_VERSION_TTL` seconds (the data version is
+    memoised that long); `fresh=True` bypasses that memo and reflects every write committed
+    before the call — access decisions use it. KeyError for an unknown country or area.
+    """
+    day = as_of if as_of is not None else clock.today()
+    return evaluation(known_at, fresh=fresh).standing(country, area, day)
 
 
 def standings_data(
@@ -17,7 +43,7 @@ def standings_data(
     countries: Sequence[str] | None = None,
     areas: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return every selected standing at `as_of` in DESIGN.md's JSON contract, plus `assessed`.
+    """Return every selected standing at `as_of` in the JSON contract (docs/contracts.md), plus `assessed`.
 
     `assessed` = {"benchmarks": n, "with_evidence": m}: how much of the area the evidence
     covers in that country, so "not assessed" (m == 0) never reads as "not met".
