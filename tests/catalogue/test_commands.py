@@ -26,7 +26,7 @@ def test_validate_reports_counts() -> None:
     catalogue = load_catalogue()
     benchmarks = sum(len(t.benchmarks) for t in catalogue.targets)
     assert run("validate") == (
-        f"catalogue 2026.1 is valid: 9 areas, {len(catalogue.targets)} targets, "
+        f"catalogue 2026.2 is valid: 9 areas, {len(catalogue.targets)} targets, "
         f"{benchmarks} benchmarks, {len(catalogue.milestones)} milestones\n"
     )
 
@@ -92,7 +92,7 @@ def test_export_follows_the_contract() -> None:
 @pytest.mark.django_db
 def test_load_is_idempotent() -> None:
     before = CatalogueVersion.objects.count()
-    assert run("load") == "catalogue 2026.1 already loaded; nothing to do\n"
+    assert run("load") == "catalogue 2026.2 already loaded; nothing to do\n"
     assert CatalogueVersion.objects.count() == before
 
 
@@ -116,7 +116,7 @@ def test_a_new_version_is_recorded_with_its_hash() -> None:
     catalogue = load_catalogue()
     changed = catalogue.model_copy(
         update={
-            "version": "2026.2",
+            "version": "2026.3",
             "areas": (
                 catalogue.areas[0].model_copy(update={"title": "Cyber"}),
                 *catalogue.areas[1:],
@@ -127,7 +127,7 @@ def test_a_new_version_is_recorded_with_its_hash() -> None:
     assert result.changed is True
     latest = CatalogueVersion.objects.first()
     assert latest is not None
-    assert (latest.version, latest.content_hash) == ("2026.2", result.content_hash)
+    assert (latest.version, latest.content_hash) == ("2026.3", result.content_hash)
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def first_area_file(directory: Path) -> Path:
 
 def test_shipped_catalogue_is_valid() -> None:
     catalogue = load_catalogue()
-    assert catalogue.version == "2026.1"
+    assert catalogue.version == "2026.2"
 
 
 def test_duplicate_benchmark_id_names_file_line_and_field(copy: Path) -> None:

@@ -33,6 +33,7 @@ from oip.catalogue.schema import (
     Milestone,
     Target,
     Tier,
+    reason_problems,
     reference_problems,
 )
 
@@ -299,6 +300,9 @@ def _message(error: Any) -> str:
         return "unknown field"
     if kind == "too_short" and error["loc"] and error["loc"][-1] == "benchmarks":
         return "a target needs at least one benchmark"
+    if kind == "value_error":
+        # Our validators' own words, without pydantic's "Value error, " prefix.
+        return str(error["ctx"]["error"])
     return str(error.get("msg", "invalid"))
 
 
@@ -331,7 +335,7 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
             )
         except ValidationError as exc:  # pragma: no cover - items were validated one by one
             raise CatalogueError([Problem("-", 1, "-", str(exc))]) from exc
-        for loc, message in reference_problems(catalogue):
+        for loc, message in (*reference_problems(catalogue), *reason_problems(catalogue)):
             where = assembler.locate(loc)
             assembler.problems.append(Problem(where.file, where.line, where.field, message))
         for i, target in enumerate(catalogue.targets):

@@ -11,7 +11,17 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from oip.vocabulary import (
     TIER_NAMES,
@@ -27,6 +37,16 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 TierLevel = Annotated[int, Field(ge=1, le=3)]
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text:
+        raise ValueError("must be one line")
+    return text
+
+
+#: A reason the methodology page prints on one line.
+OneLine = Annotated[NonEmpty, AfterValidator(_one_line)]
 
 
 class _Frozen(BaseModel):
@@ -61,6 +81,9 @@ class Area(_Frozen):
 
     `quorum` is the share of a tier's targets that must be achieved for the tier (0 < q <= 1);
     `grace_days` is the notice period before a lapse takes the held tier down.
+    `quorum_reason` and `core_reason` are one line each, printed by the methodology: why this
+    quorum, and why these targets are core (`Target.core`). A catalogue read from files must give
+    them whenever the area departs from "every target of a tier" (see `reason_problems`).
     """
 
     id: Identifier
@@ -70,6 +93,8 @@ class Area(_Frozen):
     source: Source = "menu"
     menu_row: str | None = None
     description: str = ""
+    quorum_reason: OneLine | None = None
+    core_reason: OneLine | None = None
 
 
 class Benchmark(_Frozen):
@@ -77,6 +102,10 @@ class Benchmark(_Frozen):
 
     `who` says who must act for it; when absent the target's `who` applies.
     `validity_days`: a `met` observation lapses that many days after it was observed.
+    `presumed`: with no observation the benchmark reads "no breach recorded" and is satisfied;
+    a `not_met` observation is a confirmed breach, a later `met` the body's word that it was
+    remedied. Only an `integrity` benchmark about information handling may be presumed, and a
+    presumed benchmark never lapses, so it has no `validity_days`.
     """
 
     id: Identifier
@@ -85,13 +114,29 @@ class Benchmark(_Frozen):
     accepted_evidence: NonEmpty
     validity_days: Annotated[int, Field(gt=0)] | None = None
     who: Who | None = None
+    presumed: StrictBool = False
+
+    @field_validator("presumed")
+    @classmethod
+    def _presumed_integrity_without_validity(cls, presumed: bool, info: ValidationInfo) -> bool:
+        if not presumed:
+            return presumed
+        kind = info.data.get("kind")
+        if kind is not None and kind != "integrity":
+            raise ValueError(f"only an integrity benchmark can be presumed (this one is {kind})")
+        if info.data.get("validity_days") is not None:
+            raise ValueError(
+                "a presumed benchmark has no validity_days: it holds until a breach is confirmed"
+            )
+        return presumed
 
 
 class Target(_Frozen):
     """One target of the Menu, in its own words, in its area and tier.
 
     A target worded for the whole region (`scope: region`) is still assessed per country:
-    has this country got it, or does it take part in it.
+    has this country got it, or does it take part in it. A `core` target is one its tier
+    cannot be reached without, whatever the area's quorum.
     """
 
     id: Identifier
@@ -103,6 +148,7 @@ class Target(_Frozen):
     instruments: tuple[Annotated[str, StringConstraints(pattern=r"^[A-G]$")], ...] = ()
     source: Source = "menu"
     scope: Scope = "country"
+    core: StrictBool = False
     benchmarks: Annotated[tuple[Benchmark, ...], Field(min_length=1)]
 
     def benchmark_who(self, benchmark: Benchmark) -> Who:
@@ -221,3 +267,21 @@ def reference_problems(catalogue: Catalogue) -> Iterator[tuple[tuple[str | int, 
         for j, target_id in enumerate(milestone.targets):
             if target_id not in target_ids:
                 yield ("milestones", i, "targets", j), f"unknown target {target_id!r}"
+
+
+def reason_problems(catalogue: Catalogue) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield (location, message) for every area whose rules lack the reason the methodology prints.
+
+    `quorum_reason` is owed when the quorum is below 1, `core_reason` when any target of the area
+    is core: the two ways an area departs from "every target of a tier". The loader holds catalogue
+    files to this; catalogues built in memory (tests, tools) need not give reasons.
+    """
+    core_areas = {t.area for t in catalogue.targets if t.core}
+    for i, area in enumerate(catalogue.areas):
+        if area.quorum < 1.0 and area.quorum_reason is None:
+            yield (
+                ("areas", i, "quorum_reason"),
+                f"required: the quorum is {area.quorum:g} (below 1), so say why",
+            )
+        if area.id in core_areas and area.core_reason is None:
+            yield ("areas", i, "core_reason"), "required: the area has core targets, so say why"
