@@ -129,3 +129,81 @@ def test_not_utf8(copy: Path) -> None:
     (copy / "milestones.yaml").write_bytes("milestones:\n  - title: caf\xe9\n".encode("latin-1"))
     found = problems(copy)
     assert found == ["milestones.yaml:1: -: not UTF-8 text (invalid continuation byte)"]
+
+
+# -- 2026.2: presumed benchmarks, core targets and the reasons for an area's rules -----------
+
+
+def test_presumed_is_refused_on_a_benchmark_that_is_not_integrity(copy: Path) -> None:
+    area_file = copy / "areas" / "01-cyber.yaml"
+    anchor = "id: cyber.enisa-working-arrangement.signed\n"
+    text = area_file.read_text(encoding="utf-8")
+    end = text.index("        validity_days: null\n", text.index(anchor))
+    end = text.index("\n", end) + 1
+    area_file.write_text(text[:end] + "        presumed: true\n" + text[end:], encoding="utf-8")
+    line = text[:end].count("\n") + 1
+    assert problems(copy) == [
+        f"areas/01-cyber.yaml:{line}: targets[0].benchmarks[0].presumed: "
+        "only an integrity benchmark can be presumed (this one is institutional)"
+    ]
+
+
+def test_presumed_is_refused_with_validity_days(copy: Path) -> None:
+    area_file = copy / "areas" / "01-cyber.yaml"
+    # The first presumed benchmark in the file: C1 on cyber.csirt-networks (target 2, benchmark 3).
+    line = replace_once(
+        area_file,
+        "        validity_days: null\n        who: country\n        presumed: true\n",
+        "        validity_days: 365\n        who: country\n        presumed: true\n",
+    )
+    assert problems(copy) == [
+        f"areas/01-cyber.yaml:{line + 2}: targets[2].benchmarks[3].presumed: "
+        "a presumed benchmark has no validity_days: it holds until a breach is confirmed"
+    ]
+
+
+def test_a_quorum_below_1_needs_its_reason(copy: Path) -> None:
+    area_file = copy / "areas" / "04-eppo.yaml"
+    text = area_file.read_text(encoding="utf-8")
+    start = text.index("  quorum_reason:")
+    area_file.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    assert problems(copy) == [
+        "areas/04-eppo.yaml:2: area.quorum_reason: required: the quorum is 0.5 (below 1), so say why"
+    ]
+
+
+def test_core_targets_need_the_area_s_core_reason(copy: Path) -> None:
+    area_file = copy / "areas" / "04-eppo.yaml"
+    text = area_file.read_text(encoding="utf-8")
+    start = text.index("  core_reason:")
+    area_file.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    assert problems(copy) == [
+        "areas/04-eppo.yaml:2: area.core_reason: required: the area has core targets, so say why"
+    ]
+
+
+def test_an_area_with_every_target_needed_and_no_core_needs_no_reason(copy: Path) -> None:
+    area_file = copy / "areas" / "08-public-administration.yaml"
+    text = area_file.read_text(encoding="utf-8")
+    for key in ("  quorum_reason:", "  core_reason:"):
+        start = text.index(key)
+        text = text[:start] + text[text.index("\n", start) + 1 :]
+    area_file.write_text(text, encoding="utf-8")
+    area = load_catalogue(copy).area("public-administration")
+    assert (area.quorum, area.quorum_reason, area.core_reason) == (1.0, None, None)
+
+
+def test_a_reason_is_one_line(copy: Path) -> None:
+    area_file = copy / "areas" / "04-eppo.yaml"
+    line = replace_once(
+        area_file, '  core_reason: "The memo', '  core_reason: "Two\\nlines. The memo'
+    )
+    assert problems(copy) == [f"areas/04-eppo.yaml:{line}: area.core_reason: must be one line"]
+
+
+def test_core_is_a_yes_or_no(copy: Path) -> None:
+    area_file = copy / "areas" / "04-eppo.yaml"
+    line = replace_once(area_file, "    core: true\n", '    core: "sometimes"\n')
+    assert problems(copy) == [
+        f"areas/04-eppo.yaml:{line}: targets[0].core: Input should be a valid boolean"
+    ]
