@@ -62,7 +62,15 @@ def test_export_follows_the_contract() -> None:
         "targets",
     ]
     assert data["countries"][0] == {"code": "AL", "name": "Albania"}
-    assert set(data["areas"][0]) >= {"id", "title", "quorum", "grace_days", "source"}
+    assert set(data["areas"][0]) >= {
+        "id",
+        "title",
+        "quorum",
+        "grace_days",
+        "source",
+        "quorum_reason",
+        "core_reason",
+    }
     target = data["targets"][0]
     assert set(target) >= {
         "id",
@@ -73,6 +81,7 @@ def test_export_follows_the_contract() -> None:
         "bodies",
         "instruments",
         "source",
+        "core",
         "benchmarks",
     }
     assert set(target["benchmarks"][0]) >= {
@@ -81,8 +90,14 @@ def test_export_follows_the_contract() -> None:
         "statement",
         "accepted_evidence",
         "validity_days",
+        "presumed",
     }
     assert len([t for t in data["targets"] if t["source"] == "menu"]) == 69
+    assert [t["id"] for t in data["targets"] if t["source"] == "op-ed"] == [
+        "cyber.enisa-observer-criteria"
+    ]
+    assert len([t for t in data["targets"] if t["core"] is True]) == 12
+    assert len([b for t in data["targets"] for b in t["benchmarks"] if b["presumed"] is True]) == 20
     assert any(
         a["id"] == "financial-integrity" and a["source"] == "memo-text" for a in data["areas"]
     )
