@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from oip.catalogue.loader import export_data
+from oip.catalogue.loader import content_hash, export_data
 from oip.catalogue.schema import Area, Benchmark, Catalogue, Target, reason_problems
 from oip.vocabulary import BENCHMARK_KINDS
 
@@ -129,6 +129,19 @@ def test_the_export_carries_the_new_fields(core: bool, presumed: bool) -> None:
     }
     assert data["targets"][0]["core"] is core
     assert data["targets"][0]["benchmarks"][0]["presumed"] is presumed
+
+
+@given(
+    st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    st.tuples(st.booleans(), st.booleans(), st.booleans()),
+)
+def test_the_content_hash_follows_core_and_reasons(
+    one: tuple[bool, bool, bool], other: tuple[bool, bool, bool]
+) -> None:
+    """(core, quorum_reason given, core_reason given): the hash changes exactly when they do."""
+    first = content_hash(catalogue_of([(1.0, *one)]))
+    second = content_hash(catalogue_of([(1.0, *other)]))
+    assert (first == second) is (one == other)
 
 
 def test_the_2026_1_shape_still_reads() -> None:
