@@ -6,6 +6,7 @@ Exact values: a change to any of them is a change of methodology and must show h
 from __future__ import annotations
 
 from oip.catalogue.schema import Catalogue
+from oip.conditionality.engine import targets_needed
 
 C1_WORDING = (
     "No confirmed breach of the agreed information-handling rules (TLP 2.0, onward-sharing "
@@ -90,14 +91,10 @@ def test_every_area_gives_both_reasons_on_one_line(catalogue: Catalogue) -> None
 
 
 def test_the_quorums_ask_for_these_many_targets_per_tier(catalogue: Catalogue) -> None:
-    """What each quorum means in targets (the reasons quote some of these figures)."""
-
-    def needed(total: int, quorum: float) -> int:
-        return next(k for k in range(total + 1) if k / total >= quorum)
-
+    """What each quorum means in targets, by the engine's count (the reasons quote some)."""
     counts = {
         area.id: [
-            (len(tier), needed(len(tier), area.quorum))
+            (len(tier), targets_needed(len(tier), area.quorum))
             for level in (1, 2, 3)
             if (tier := [t for t in catalogue.targets_in(area.id) if t.tier == level])
         ]
