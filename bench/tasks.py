@@ -355,7 +355,7 @@ REPORT_LINE = re.compile(
 
 
 def task_reports(args: argparse.Namespace) -> Result:
-    """Run bench/bench_reports.py (a colleague's) in this process; parse what it printed.
+    """Run bench/bench_reports.py in this process; parse what it printed.
 
     It builds its own scratch SQLite database with the baseline data and prints one line per
     report ("country PDF (ME)   cold 6.31  warm 2.80  target <= 5.0 ..."); each becomes a
