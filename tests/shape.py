@@ -22,6 +22,7 @@ PURE = (
     "oip.conditionality",
     "oip.region",
     "oip.presentation.geo",
+    "oip.presentation.labels",
 )
 
 #: Shell layers, lowest first; a package may import only from its own layer or below.

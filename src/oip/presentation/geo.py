@@ -27,6 +27,7 @@ from importlib.resources import files
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from oip.presentation.labels import NOT_ASSESSED, STANDING_STATUS
 from oip.vocabulary import TIER_NAMES
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
 ]
 
 GEOJSON_NAME: Final = "wb6-region.geojson"
-
-NOT_ASSESSED: Final = "not assessed"
 
 # Drawing area (user units of the viewBox). The legend sits to the right of the map.
 MAP_WIDTH: Final = 460.0
@@ -80,10 +79,12 @@ TIER_STYLES: Final[Mapping[int | None, TierStyle]] = {
     None: TierStyle("na", NOT_ASSESSED, "#ffffff", "#737373", "crosshatch", INK),
 }
 
-# status -> (glyph, words for screen readers, marker fill, glyph colour)
+# status -> (glyph, words for screen readers, marker fill, glyph colour). The words are the
+# labels' own; the glyphs are the map's: "!" and "×" read at any font in a 15-unit disc, where
+# the labels' "⚠" and "⊘" would need a font that has them.
 STATUS_MARKS: Final[Mapping[str, tuple[str, str, str, str]]] = {
-    "on_notice": ("!", "on notice", "#fdb863", INK),
-    "suspended": ("×", "suspended", "#b2182b", "#ffffff"),
+    "on_notice": ("!", STANDING_STATUS["on_notice"][1], "#fdb863", INK),
+    "suspended": ("×", STANDING_STATUS["suspended"][1], "#b2182b", "#ffffff"),
 }
 
 _ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
