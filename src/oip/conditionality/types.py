@@ -25,6 +25,7 @@ __all__ = [
     "ObservationStatus",
     "Standing",
     "StandingStatus",
+    "TierInterval",
     "Who",
 ]
 
@@ -104,3 +105,16 @@ class Change:
     tier_before: int
     tier_after: int
     cause: tuple[str, ...] = field(default=())
+
+
+class TierInterval(NamedTuple):
+    """A stretch of days over which a standing's tier, raw tier and status held unchanged.
+
+    `start` is the first day, `end` the first day after it (exclusive; None: it still holds).
+    """
+
+    start: dt.date
+    end: dt.date | None
+    tier: int
+    raw_tier: int
+    status: StandingStatus

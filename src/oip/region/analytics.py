@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality.engine import targets_needed
+from oip.conditionality.model import targets_needed
 from oip.conditionality.types import Standing, Who
 
 __all__ = [
@@ -30,8 +30,6 @@ __all__ = [
 ]
 
 TrendLabel = Literal["converging", "diverging", "steady"]
-
-_SATISFIED = ("met", "not_applicable")
 
 
 @dataclass(frozen=True, slots=True)
