@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Its own copy of Swagger UI: the API docs page must not load scripts from a CDN.
     "ninja",
+    "oip.accounts",
     "oip.catalogue",
     "oip.evidence",
     "oip.monitor",
@@ -129,6 +130,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# OIP's own user model (docs/decisions.md, "Identity"): swapped in before any account exists.
+AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {
     "default": {

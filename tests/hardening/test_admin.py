@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
@@ -17,6 +18,7 @@ from oip.site.ratelimit import MAX_FAILURES
 from tests.scenario import import_scenario
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"
