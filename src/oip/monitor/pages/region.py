@@ -1,0 +1,149 @@
+"""The region's figures as pages show them: each area's spread and trend, milestone progress.
+
+Shared by the overview and an area's page (and the regional report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation, Standing
+from oip.monitor.pages.values import CountryRef, TargetRef, country_refs
+from oip.presentation import labels
+from oip.region import AreaDivergence, divergence
+from oip.standings.region import year_earlier
+
+
+@dataclass(frozen=True)
+class CountryTier:
+    """A country's held tier in an area (a point of the divergence chart)."""
+
+    country: str
+    tier: int
+
+
+@dataclass(frozen=True)
+class AreaSpread:
+    """How far apart the countries' held tiers are in one area, against a year earlier.
+
+    `trend` is the change of the mean tier (None without a year-earlier standing) and
+    `trend_words` says it; `trend_label` is about the spread (converging, diverging, steady).
+    """
+
+    area: str
+    title: str
+    short: str
+    tiers: tuple[CountryTier, ...]
+    mean: float
+    spread: int
+    two_speed: bool
+    year_ago_mean: float | None
+    year_ago_spread: int | None
+    trend: float | None
+    trend_label: str
+    trend_words: str
+
+
+@dataclass(frozen=True)
+class DivergencePoint:
+    """A row of the divergence chart: a country's tier in an area (short name)."""
+
+    area: str
+    country: str
+    tier: int
+
+    def as_row(self) -> dict[str, object]:
+        """The chart's row shape."""
+        return {"area": self.area, "country": self.country, "tier": self.tier}
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone with the countries that achieved all its targets by the date."""
+
+    id: str
+    title: str
+    due: dt.date
+    description: str
+    targets: tuple[TargetRef, ...]
+    achieved_by: tuple[CountryRef, ...]
+    left_out: tuple[CountryRef, ...]
+    count: int
+    total: int
+    days_left: int
+
+
+def trend_words(trend: float | None) -> str:
+    """Return "mean +0.5 on a year earlier", or "no data a year earlier" for None."""
+    if trend is None:
+        return "no data a year earlier"
+    return f"mean {'+' if trend > 0 else ''}{trend:g} on a year earlier"
+
+
+def _spread(catalogue: Catalogue, found: AreaDivergence) -> AreaSpread:
+    return AreaSpread(
+        area=found.area,
+        title=catalogue.area(found.area).title,
+        short=labels.area_short(catalogue, found.area),
+        tiers=tuple(CountryTier(c, t) for c, t in found.tiers.items()),
+        mean=found.mean,
+        spread=found.spread,
+        two_speed=found.two_speed,
+        year_ago_mean=found.year_ago_mean,
+        year_ago_spread=found.year_ago_spread,
+        trend=found.trend,
+        trend_label=found.trend_label,
+        trend_words=trend_words(found.trend),
+    )
+
+
+def spreads(
+    catalogue: Catalogue,
+    evaluation: Evaluation,
+    as_of: dt.date,
+    areas: Sequence[str] | None = None,
+) -> tuple[AreaSpread, ...]:
+    """Return the spread of `areas` (default: every area, catalogue order) at `as_of`."""
+    selected = list(areas) if areas is not None else [a.id for a in catalogue.areas]
+    now = evaluation.standings(as_of, areas=selected)
+    before = evaluation.standings(year_earlier(as_of), areas=selected)
+    return tuple(_spread(catalogue, divergence(catalogue, a, now, before)) for a in selected)
+
+
+def divergence_points(
+    catalogue: Catalogue, spread_rows: Sequence[AreaSpread]
+) -> tuple[DivergencePoint, ...]:
+    """Return the divergence chart's rows: every country's tier per area."""
+    return tuple(DivergencePoint(a.short, t.country, t.tier) for a in spread_rows for t in a.tiers)
+
+
+def milestones(
+    catalogue: Catalogue, standings: Sequence[Standing], as_of: dt.date
+) -> tuple[MilestoneRow, ...]:
+    """Return each milestone with the countries whose `standings` achieved all its targets."""
+    achieved: dict[str, set[str]] = {code: set() for code in catalogue.country_codes()}
+    for s in standings:
+        achieved[s.country].update(s.achieved_targets)
+    rows = []
+    for milestone in catalogue.milestones:
+        done = [c for c in catalogue.country_codes() if set(milestone.targets) <= achieved[c]]
+        rows.append(
+            MilestoneRow(
+                id=milestone.id,
+                title=milestone.title,
+                due=milestone.due,
+                description=milestone.description,
+                targets=tuple(TargetRef(t, catalogue.target(t).title) for t in milestone.targets),
+                achieved_by=country_refs(catalogue, done),
+                left_out=country_refs(
+                    catalogue, [c for c in catalogue.country_codes() if c not in done]
+                ),
+                count=len(done),
+                total=len(catalogue.countries),
+                days_left=(milestone.due - as_of).days,
+            )
+        )
+    return tuple(rows)
