@@ -1,5 +1,11 @@
-"""Region analytics over the engine's standings. Pure: no Django."""
+"""Region analytics over the engine's standings, and the rules the pages and reports share.
 
+Pure: no Django. `analytics` (divergence, gaps, blockers, priorities, the region summary),
+`milestones` (progress per country), `who` (who must act), `coverage` (what is assessed),
+`leaders` (leaders and trailing), `achieved` (who achieved a target), `dates` (a year earlier).
+"""
+
+from oip.region.achieved import achieved_by
 from oip.region.analytics import (
     AreaDivergence,
     Blocker,
@@ -12,16 +18,33 @@ from oip.region.analytics import (
     region,
     uniformity_gaps,
 )
+from oip.region.coverage import Coverage, area_coverage, coverage
+from oip.region.dates import year_earlier
+from oip.region.leaders import leaders, trailing
+from oip.region.milestones import CountryMilestone, MilestoneProgress, milestone_progress
+from oip.region.who import WhoMustAct, who_must_act
 
 __all__ = [
     "AreaDivergence",
     "Blocker",
+    "CountryMilestone",
+    "Coverage",
     "Gap",
+    "MilestoneProgress",
     "Priority",
     "RegionSummary",
+    "WhoMustAct",
+    "achieved_by",
+    "area_coverage",
     "blockers",
+    "coverage",
     "divergence",
+    "leaders",
+    "milestone_progress",
     "priorities",
     "region",
+    "trailing",
     "uniformity_gaps",
+    "who_must_act",
+    "year_earlier",
 ]
