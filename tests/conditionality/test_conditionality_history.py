@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_conditionality_properties import AREAS, COUNTRIES, PROBES, observation_lists
 
-from oip.conditionality import SATISFIED, SATISFIED_STATUSES, Observation, TierInterval, evaluate
+from oip.conditionality import (
+    SATISFIED,
+    SATISFIED_STATUSES,
+    Observation,
+    TierInterval,
+    evaluate,
+    tier_steps,
+)
 from oip.vocabulary import BENCHMARK_STATUSES
 
 ONE_DAY = dt.timedelta(days=1)
@@ -84,6 +91,30 @@ def test_history_of_a_standing_that_never_changed_is_empty_or_one_flat_interval(
     assert evaluation.history("ME", "cyber", since=day(0)) == (
         TierInterval(day(0), None, 0, 0, "stable"),
     )
+
+
+def test_tier_steps_are_the_points_a_step_chart_draws() -> None:
+    evaluation = evaluate(CATALOGUE, _notice_then_fall())
+
+    window = evaluation.history("ME", "cyber", since=day(-30), until=day(400))
+
+    assert tier_steps(window) == (
+        (day(-30), 0),
+        (day(0), 1),
+        (day(10), 2),  # the notice from day 100 keeps tier 2: no point
+        (day(190), 1),
+        (day(400), 1),  # the line reaches the window's last day
+    )
+    assert tier_steps(evaluation.history("ME", "cyber")) == (
+        (day(0), 1),
+        (day(10), 2),
+        (day(190), 1),
+        (day(455), 0),
+    )
+    assert tier_steps(evaluation.history("ME", "cyber", since=day(190), until=day(190))) == (
+        (day(190), 1),
+    )
+    assert tier_steps(()) == ()
 
 
 def test_history_refuses_unknown_ids() -> None:
@@ -203,3 +234,22 @@ def test_achieved_agrees_with_the_standings_achieved_targets(
             assert evaluation.achieved(s.country, target.id, on) == (
                 target.id in s.achieved_targets
             )
+
+
+@settings(max_examples=100, deadline=None)
+@given(observation_lists(), st.sampled_from(PROBES), st.integers(min_value=0, max_value=500))
+def test_tier_steps_give_the_held_tier_on_every_day_of_the_window(
+    observations: list[Observation], since: dt.date, length: int
+) -> None:
+    evaluation = evaluate(CATALOGUE, observations)
+    until = since + dt.timedelta(days=length)
+    for country in COUNTRIES:
+        for area in AREAS:
+            steps = tier_steps(evaluation.history(country, area, since=since, until=until))
+
+            assert steps[0][0] == since
+            assert steps[-1][0] == until
+            for (on, tier), (following, _) in pairwise(steps):
+                assert on < following
+                assert evaluation.standing(country, area, on).tier == tier
+                assert evaluation.standing(country, area, following - ONE_DAY).tier == tier

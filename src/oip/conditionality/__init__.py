@@ -34,6 +34,7 @@ from oip.conditionality.evaluation import (
     standings,
     standings_series,
 )
+from oip.conditionality.history import tier_steps
 from oip.conditionality.model import SATISFIED, SATISFIED_STATUSES, targets_needed
 from oip.conditionality.types import BenchmarkState, Change, Observation, Standing, TierInterval
 
@@ -53,4 +54,5 @@ __all__ = [
     "standings",
     "standings_series",
     "targets_needed",
+    "tier_steps",
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oip.conditionality.transition import INITIAL, STATUS_NAMES, Snapshot
 from oip.conditionality.types import Change, TierInterval
 
-__all__ = ["History", "tier_intervals"]
+__all__ = ["History", "tier_intervals", "tier_steps"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +57,21 @@ def tier_intervals(
     end = until + dt.timedelta(days=1) if until is not None else None
     intervals.append(TierInterval(start, end, key[0], key[1], STATUS_NAMES[key[2]]))
     return tuple(intervals)
+
+
+def tier_steps(intervals: Sequence[TierInterval]) -> tuple[tuple[dt.date, int], ...]:
+    """Return the (day, tier) points a step chart of the held tier draws from `intervals`.
+
+    One point where each run of equal held tiers starts (a change of raw tier or status alone
+    draws nothing), then, for a closed window (the last `end` not None), one at its last day so
+    the line reaches it. Each point holds "from this day on" (step-after). Empty for none.
+    """
+    points: list[tuple[dt.date, int]] = []
+    for interval in intervals:
+        if not points or points[-1][1] != interval.tier:
+            points.append((interval.start, interval.tier))
+    if intervals and intervals[-1].end is not None:
+        last_day = intervals[-1].end - dt.timedelta(days=1)
+        if points[-1][0] != last_day:
+            points.append((last_day, intervals[-1].tier))
+    return tuple(points)
