@@ -29,6 +29,7 @@ from oip.monitor.pages.values import (
     source,
 )
 from oip.presentation import labels
+from oip.standings.region import year_earlier
 
 EVIDENCE_SHOWN = 100
 CHANGES_SHOWN = 20
@@ -109,7 +110,7 @@ def timeline_dates(first: dt.date | None, as_of: dt.date) -> list[dt.date]:
     """Return the first of each month from `first` (at most TIMELINE_YEARS back; a year back
     without evidence) to `as_of`, then `as_of` itself."""
     floor = as_of.replace(year=as_of.year - TIMELINE_YEARS, day=1)
-    start = (first or as_of.replace(year=as_of.year - 1)).replace(day=1)
+    start = (first or year_earlier(as_of)).replace(day=1)
     start = max(start, floor)
     days = []
     day = start
