@@ -69,7 +69,7 @@ class BenchmarkState:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """A country's standing in an area at `as_of` (DESIGN.md "Conditionality").
+    """A country's standing in an area at `as_of` (`docs/contracts.md`, the conditionality rules).
 
     `tier` is the held tier, `raw_tier` what the evidence supports right now.
     `holding` lists the met benchmarks of achieved targets at tiers <= `tier`;

@@ -22,9 +22,10 @@ from oip.region.coverage import Coverage, area_coverage, coverage
 from oip.region.dates import year_earlier
 from oip.region.leaders import leaders, trailing
 from oip.region.milestones import CountryMilestone, MilestoneProgress, milestone_progress
-from oip.region.who import WhoMustAct, who_must_act
+from oip.region.who import EU_SIDE, WhoMustAct, who_must_act
 
 __all__ = [
+    "EU_SIDE",
     "AreaDivergence",
     "Blocker",
     "CountryMilestone",

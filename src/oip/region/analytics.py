@@ -1,6 +1,6 @@
 """Region analytics: divergence, uniformity gaps, blockers and next-step priorities.
 
-DESIGN.md "Region analytics". Pure: takes the catalogue and `Standing`s the engine computed
+The region's figures of `docs/contracts.md` (`oip region`). Pure: takes the catalogue and `Standing`s the engine computed
 and returns frozen values; imports nothing from Django. Every list is in catalogue order
 (areas, then targets and benchmarks, then countries) unless a function says otherwise.
 """
@@ -15,6 +15,7 @@ from typing import Literal
 from oip.catalogue.schema import Catalogue
 from oip.conditionality.model import targets_needed
 from oip.conditionality.types import Standing, Who
+from oip.region.who import EU_SIDE
 
 __all__ = [
     "AreaDivergence",
@@ -180,7 +181,7 @@ def blockers(catalogue: Catalogue, standings: Sequence[Standing]) -> list[Blocke
     who: dict[str, Who] = {}
     for s in _in_country_order(catalogue, standings):
         for state in s.missing:
-            if state.who in ("eu", "joint"):
+            if state.who in EU_SIDE:
                 found.setdefault(state.benchmark, []).append(s.country)
                 who[state.benchmark] = state.who
     result: list[Blocker] = []

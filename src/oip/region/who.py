@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from oip.conditionality.types import BenchmarkState, Who
 from oip.vocabulary import WHO
 
-__all__ = ["WhoMustAct", "who_must_act"]
+__all__ = ["EU_SIDE", "WhoMustAct", "who_must_act"]
+
+#: The parties on the EU's side of a blocker: the EU alone, or the EU with the country.
+EU_SIDE: Final[tuple[Who, ...]] = ("eu", "joint")
 
 
 @dataclass(frozen=True, slots=True)
