@@ -95,7 +95,8 @@ def test_the_database_accepts_an_organisation_exactly_when_its_row_is_coherent(
             "organisation_eu_body_xor_country",
         ),
         ({"kind": "eu_body", "country_id": None, "body": ""}, "organisation_eu_body_xor_country"),
-        ({"kind": "ministry"}, "organisation_kind_known"),
+        # An unknown kind breaks two rules; each database names the first it checks.
+        ({"kind": "ministry"}, "organisation_kind_known|organisation_eu_body_xor_country"),
         ({"valid_to": DAY}, "organisation_validity_ordered"),
         ({"short_name": ""}, "organisation_named"),
     ],
@@ -106,7 +107,7 @@ def test_each_organisation_constraint_is_named_in_the_refusal(
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
         Organisation.objects.create(**organisation_fields(**fields))
     # SQLite names the constraint in its message; PostgreSQL too ("violates check constraint").
-    assert constraint in str(refused.value)
+    assert any(name in str(refused.value) for name in constraint.split("|"))
 
 
 def test_an_eu_body_and_a_national_organisation_are_stored() -> None:
