@@ -278,3 +278,8 @@ def test_overview_cache_follows_every_import(
     )
     import_evidence([path], recorded_by="test")
     assert 'aria-label="Albania, EPPO: tier 0 no tier yet"' in html(client, "/?as_of=2025-01-01")
+
+
+def test_country_without_evidence_on_29_february(client: Client, scenario: None) -> None:
+    words = text(html(client, "/countries/AL/?as_of=2024-02-29"))
+    assert "0 observations up to 29 February 2024" in words
