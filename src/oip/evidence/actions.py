@@ -29,6 +29,7 @@ from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
 from oip.evidence.records import (
     Checker,
     ContextRecord,
+    EvidenceFile,
     FileProblem,
     ObservationRecord,
     RecordError,
@@ -80,7 +81,7 @@ class ImportResult:
 Validated = tuple[str, str, ObservationRecord | ContextRecord | RecordError]
 
 
-def _validated(paths: Sequence[Path], checker: Checker) -> Iterable[Validated]:
+def _validated(paths: Sequence[EvidenceFile], checker: Checker) -> Iterable[Validated]:
     """Every record of every file as (file, record label, checked record or error)."""
     for path in paths:
         try:
@@ -122,6 +123,8 @@ def import_evidence(
     counted: `created` is what this import really inserted.
     """
     files = [Path(p) for p in paths]
+    # Each file is read once: both passes below read the same bytes, whatever happens on disk.
+    snapshots = [EvidenceFile(f) for f in files]
     label = ", ".join(str(f) for f in files)
     catalogue = current_catalogue()
     now = clock.now()
@@ -131,7 +134,7 @@ def import_evidence(
     plan = _Plan()
     errors: list[RecordError] = []
     total_errors = 0
-    for file, record, item in _validated(files, checker):
+    for file, record, item in _validated(snapshots, checker):
         problem: RecordError | None = None
         if isinstance(item, RecordError):
             problem = item
@@ -165,7 +168,7 @@ def import_evidence(
         created = notes_created = 0
         pending: list[tuple[Any, ...]] = []
         insert = _ObservationInsert(now, recorded_by[:150], batch.pk)
-        for _file, _record, item in _validated(files, checker):
+        for _file, _record, item in _validated(snapshots, checker):
             if isinstance(item, RecordError):  # pragma: no cover - the files changed under us
                 raise ImportFailed([item], 1)
             if isinstance(item, ContextRecord):
