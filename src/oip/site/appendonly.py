@@ -3,8 +3,8 @@
 One reusable base for every table that is a record (evidence, and the exchange's journal):
 
 - `AppendOnlyModel`: `save()` always INSERTs (saving a row that exists raises the database's
-  IntegrityError), `delete()` raises `AppendOnlyError`, fixtures (`loaddata`, `raw=True`) are
-  refused, and both managers (`objects`, and `_base_manager`, which Django uses for related
+  IntegrityError), `delete()` raises `AppendOnlyError`, fixtures (`loaddata`, which saves
+  with `raw=True`) are refused by a `pre_save` receiver, and both managers (`objects`, and `_base_manager`, which Django uses for related
   objects and `refresh_from_db`) hand out an `AppendOnlyQuerySet` whose `update()`/`delete()`
   raise. A concrete subclass that declares its own `Meta` must inherit
   `AppendOnlyModel.Meta` to keep `base_manager_name` (a test checks every subclass).
@@ -30,6 +30,8 @@ from django.db import connections, models, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 
 #: SQLite only: a table (not a model, so `flush` never empties it) that holds a row only
 #: inside a transaction that declared a whole-database purge (`purge_allowed`).
@@ -97,16 +99,16 @@ class AppendOnlyModel(models.Model):
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def save_base(self, raw: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
-        # Fixtures (`loaddata`) call save_base(raw=True) directly, bypassing save().
-        if raw:
-            raise _refuse(type(self), "loading a fixture")
-        kwargs["force_insert"] = True
-        kwargs.pop("force_update", None)
-        super().save_base(raw=False, **kwargs)
-
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise _refuse(type(self), f"deleting {type(self).__name__} {self.pk}")
+
+
+@receiver(pre_save)
+def refuse_fixtures(sender: type[models.Model], raw: bool = False, **_kwargs: Any) -> None:
+    """Refuse `loaddata` for append-only models (fixtures save with raw=True, bypassing
+    save(), and could otherwise write rows that no import validated)."""
+    if raw and issubclass(sender, AppendOnlyModel):
+        raise _refuse(sender, "loading a fixture")
 
 
 # Triggers

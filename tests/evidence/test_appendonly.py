@@ -1,0 +1,224 @@
+"""Append-only evidence, enforced by the database and by every ORM path (oip.site.appendonly).
+
+Raw SQL runs on the test run's engine (SQLite, or PostgreSQL with DATABASE_URL); each refused
+statement runs in a savepoint so the test's transaction survives the error on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import IntegrityError, connection, models, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
+from oip.site.appendonly import (
+    AppendOnlyError,
+    AppendOnlyManager,
+    AppendOnlyModel,
+    expected_triggers,
+    installed_triggers,
+    trigger_sql,
+)
+from tests.scenario import import_scenario
+
+pytestmark = pytest.mark.django_db
+
+APPEND_ONLY = [Source, ImportBatch, Observation, ContextNote]
+NOTE = """context_notes:
+  - key: summit-2025
+    country: ME
+    title: A summit
+    body: Leaders met.
+    noted_on: 2025-05-01
+    source: {url: 'https://example.org/summit', title: Summit, publisher: EU}
+"""
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> None:
+    """One row in every append-only table."""
+    import_scenario(tmp_path)
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(NOTE, encoding="utf-8")
+    from oip.evidence.actions import import_evidence
+
+    import_evidence([notes], recorded_by="test")
+
+
+def table_rows(model: type[models.Model]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{model._meta.db_table}" ORDER BY id')  # noqa: S608
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def refused(sql: str, params: list[Any] | None = None) -> str:
+    """Run `sql`, which must be refused; return the database's message."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("model", APPEND_ONLY, ids=lambda m: m.__name__)
+def test_raw_update_and_delete_are_refused_by_the_database(
+    stored: None, model: type[models.Model]
+) -> None:
+    table = model._meta.db_table
+    before = table_rows(model)
+    assert before, "the fixture stores a row in every table"
+    message = refused(f'UPDATE "{table}" SET id = id')  # noqa: S608
+    assert f"{table} is append-only: UPDATE refused" in message
+    message = refused(f'DELETE FROM "{table}" WHERE id = %s', [before[0][0]])  # noqa: S608
+    assert f"{table} is append-only: DELETE refused" in message
+    refused(f'DELETE FROM "{table}"')  # noqa: S608 - a whole-table DELETE too
+    assert table_rows(model) == before
+
+
+COLUMNS = [
+    (model, field) for model in APPEND_ONLY for field in model._meta.concrete_fields
+]
+TEXT = st.text(st.characters(blacklist_characters="\x00", codec="utf-8"), max_size=8)
+
+
+def values_for(field: models.Field[Any, Any]) -> st.SearchStrategy[Any]:
+    """Values of the column's own type and length (PostgreSQL checks them before triggers)."""
+    if isinstance(field, models.ForeignKey):
+        return values_for(field.target_field)
+    if isinstance(field, models.DateTimeField):
+        return st.datetimes(timezones=st.just(dt.UTC))
+    if isinstance(field, models.DateField):
+        return st.dates()
+    if isinstance(field, models.CharField):
+        return TEXT.filter(lambda text: len(text) <= field.max_length)
+    if isinstance(field, models.TextField):
+        return TEXT
+    return st.integers(0, 10**6)  # ids, foreign keys and counts
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_column_of_any_append_only_table_can_be_updated(stored: None, data: Any) -> None:
+    # The fixture's rows are shared by the examples: each refused UPDATE leaves them as they
+    # were, which is what every example asserts.
+    model, field = data.draw(st.sampled_from(COLUMNS), label="column")
+    value = data.draw(st.none() | values_for(field), label="value")
+    before = table_rows(model)
+    table = model._meta.db_table
+    refused(f'UPDATE "{table}" SET "{field.column}" = %s', [value])  # noqa: S608
+    assert table_rows(model) == before
+
+
+def test_every_append_only_table_has_its_triggers() -> None:
+    concrete = [m for m in apps.get_models() if issubclass(m, AppendOnlyModel)]
+    assert sorted(m.__name__ for m in concrete) == sorted(m.__name__ for m in APPEND_ONLY)
+    for model in concrete:
+        table = model._meta.db_table
+        assert installed_triggers(table) == expected_triggers(table, connection.vendor)
+
+
+def test_every_append_only_model_refuses_through_both_managers(stored: None) -> None:
+    for model in APPEND_ONLY:
+        assert isinstance(model._base_manager, AppendOnlyManager), model
+        for manager in (model.objects, model._base_manager):
+            rows = manager.all()
+            with pytest.raises(AppendOnlyError):
+                rows.update(id=1)
+            with pytest.raises(AppendOnlyError):
+                rows.delete()
+            with pytest.raises(AppendOnlyError):
+                rows.bulk_update(list(rows), ["id"])
+            with pytest.raises(AppendOnlyError):
+                manager.update_or_create(id=rows[0].pk)
+        instance = model.objects.first()
+        with pytest.raises(AppendOnlyError):
+            instance.delete()
+        with pytest.raises(AppendOnlyError):
+            instance.save()
+
+
+def test_saving_an_existing_primary_key_never_overwrites(stored: None) -> None:
+    original = Observation.objects.order_by("id").first()
+    before = table_rows(Observation)
+    copy = Observation.objects.get(pk=original.pk)
+    copy._state.adding = True  # what `Observation(pk=<existing>, ...)` looks like
+    copy.status = "not_met"
+    copy.fingerprint = "f" * 40
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    fresh = Observation(
+        pk=original.pk,
+        country_id=original.country_id,
+        benchmark_id=original.benchmark_id,
+        status="not_met",
+        observed_on=original.observed_on,
+        recorded_at=original.recorded_at,
+        source_id=original.source_id,
+        recorded_by="intruder",
+        fingerprint="e" * 40,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fresh.save()
+    with pytest.raises(AppendOnlyError):
+        fresh.save(update_fields=["status"])
+    with pytest.raises(AppendOnlyError):
+        fresh.save(force_update=True)
+    assert table_rows(Observation) == before
+
+
+def test_fixtures_are_refused(stored: None, tmp_path: Path) -> None:
+    existing = Observation.objects.order_by("id").first()
+    fields = {
+        "country": existing.country_id,
+        "benchmark": existing.benchmark_id,
+        "status": "not_met",
+        "observed_on": existing.observed_on.isoformat(),
+        "recorded_at": "2025-01-01T00:00:00Z",
+        "source": existing.source_id,
+        "note": "from a fixture",
+        "recorded_by": "fixture",
+        "batch": None,
+        "fingerprint": "d" * 40,
+    }
+    before = table_rows(Observation)
+    for pk in (existing.pk, 10**9):  # rewriting a row, and adding one behind the importer
+        fixture = tmp_path / f"obs{pk}.json"
+        fixture.write_text(
+            json.dumps([{"model": "evidence.observation", "pk": pk, "fields": fields}]),
+            encoding="utf-8",
+        )
+        with pytest.raises(AppendOnlyError, match="loading a fixture refused"):
+            call_command("loaddata", str(fixture), verbosity=0)
+    assert table_rows(Observation) == before
+
+
+def test_trigger_sql_takes_only_plain_table_names() -> None:
+    with pytest.raises(ValueError, match="not a plain table name"):
+        trigger_sql("sqlite", 'evidence_observation"; DROP TABLE x; --')
+    with pytest.raises(NotImplementedError):
+        trigger_sql("mysql", "evidence_observation")
+
+
+def test_rows_can_still_be_added(stored: None) -> None:
+    source = Source.objects.first()
+    batch = ImportBatch.objects.create(
+        files="x", recorded_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), recorded_by="t"
+    )
+    note = ContextNote.objects.create(
+        key="another",
+        title="t",
+        body="b",
+        source=source,
+        recorded_at=batch.recorded_at,
+        batch=batch,
+    )
+    assert ContextNote.objects.get(key="another").pk == note.pk
