@@ -26,6 +26,8 @@ from oip.region import (
     coverage,
     leaders,
     milestone_progress,
+    region,
+    region_at,
     trailing,
     who_must_act,
     year_earlier,
@@ -275,6 +277,28 @@ def test_year_earlier_is_one_calendar_year_back(on: dt.date) -> None:
     assert before.month == on.month
     assert before.day == (28 if (on.month, on.day) == (2, 29) else on.day)
     assert 365 <= (on - before).days <= 366
+
+
+def test_the_region_at_a_leap_day_compares_with_28_february_a_year_before() -> None:
+    leap_day, year_before = dt.date(2024, 2, 29), dt.date(2023, 2, 28)
+    observations = [ob(b, "met", dt.date(2023, 3, 1), "ME") for b in ("fdi-a", "fdi-b")]
+    observations += [ob(b, "met", dt.date(2024, 1, 1), "AL") for b in ("fdi-a", "fdi-c")]
+    evaluation = evaluate(CATALOGUE, observations)
+
+    summary = region_at(evaluation, leap_day)
+
+    fdi = next(a for a in summary.areas if a.area == "fdi")
+    assert (fdi.tiers, fdi.mean, fdi.spread) == ({"AL": 1, "ME": 1, "RS": 0}, 0.67, 1)
+    assert (fdi.year_ago_mean, fdi.year_ago_spread, fdi.trend, fdi.trend_label) == (
+        0.0,
+        0,
+        0.67,
+        "diverging",
+    )  # 365 days back (1 March) would have found ME at tier 1 already
+    assert (fdi.leaders, fdi.trailing) == (("AL", "ME"), ("RS",))
+    assert summary == region(
+        CATALOGUE, leap_day, evaluation.standings(leap_day), evaluation.standings(year_before)
+    )
 
 
 # -- who achieved a target --------------------------------------------------------------------

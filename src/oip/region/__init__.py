@@ -16,6 +16,7 @@ from oip.region.analytics import (
     divergence,
     priorities,
     region,
+    region_at,
     uniformity_gaps,
 )
 from oip.region.coverage import Coverage, area_coverage, coverage
@@ -44,6 +45,7 @@ __all__ = [
     "milestone_progress",
     "priorities",
     "region",
+    "region_at",
     "trailing",
     "uniformity_gaps",
     "who_must_act",

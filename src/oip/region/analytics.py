@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation
 from oip.conditionality.model import targets_needed
 from oip.conditionality.types import Standing, Who
+from oip.region.dates import year_earlier
+from oip.region.leaders import leaders, trailing
 from oip.region.who import EU_SIDE
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "divergence",
     "priorities",
     "region",
+    "region_at",
     "uniformity_gaps",
 ]
 
@@ -52,6 +56,16 @@ class AreaDivergence:
     trend: float | None
     trend_label: TrendLabel
     year_ago_spread: int | None = None
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """The countries holding the area's highest tier (see `oip.region.leaders`)."""
+        return leaders(self.tiers)
+
+    @property
+    def trailing(self) -> tuple[str, ...]:
+        """The countries holding the area's lowest tier (see `oip.region.leaders`)."""
+        return trailing(self.tiers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,4 +283,15 @@ def region(
         gaps=tuple(uniformity_gaps(catalogue, now)),
         blockers=tuple(blockers(catalogue, now)),
         priorities=tuple(priorities(catalogue, now)),
+    )
+
+
+def region_at(evaluation: Evaluation, as_of: dt.date) -> RegionSummary:
+    """Return `region()` of `evaluation`'s catalogue at `as_of`, the trend against its
+    standings on `year_earlier(as_of)` (28 February for 29 February)."""
+    return region(
+        evaluation.catalogue,
+        as_of,
+        evaluation.standings(as_of),
+        evaluation.standings(year_earlier(as_of)),
     )
