@@ -16,7 +16,7 @@ from typing import Final
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality.history import History, tier_intervals
-from oip.conditionality.model import SATISFIED, AreaModel, BenchmarkSpec, compile_catalogue
+from oip.conditionality.model import SATISFIED, AreaModel, compile_catalogue
 from oip.conditionality.sweep import sweep
 from oip.conditionality.timeline import Timeline
 from oip.conditionality.transition import STATUS_NAMES
@@ -83,14 +83,12 @@ class Evaluation:
         self._models = compile_catalogue(catalogue)
         self._country_order = {code: k for k, code in enumerate(catalogue.country_codes())}
         self._area_order = {area.id: k for k, area in enumerate(catalogue.areas)}
-        self._specs: dict[str, BenchmarkSpec] = {}
-        self._area_of: dict[str, str] = {}  # benchmark or target id -> area id
-        for model in self._models.values():
-            for spec in model.benchmarks:
-                self._specs[spec.id] = spec
-                self._area_of[spec.id] = model.id
-            for target in model.targets:
-                self._area_of[target.id] = model.id
+        self._specs = {
+            spec.id: spec for model in self._models.values() for spec in model.benchmarks
+        }
+        self._targets = {
+            target.id: target for model in self._models.values() for target in model.targets
+        }
         if known_at is not None:
             observations = (o for o in observations if o.recorded_at <= known_at)
         self._groups = _group(observations, self._countries(countries), set(self._specs))
@@ -172,10 +170,9 @@ class Evaluation:
     def achieved(self, country: str, target: str, as_of: dt.date) -> bool:
         """Return whether `country` has achieved `target` at `as_of`: every one of its
         benchmarks satisfied (`met` or `not_applicable`, a lapsed `met` not)."""
-        model = self._models[self._area_of[target]]
-        spec = next(t for t in model.targets if t.id == target)
         return all(
-            SATISFIED[self.benchmark_state(country, b.id, as_of).status] for b in spec.benchmarks
+            SATISFIED[self.benchmark_state(country, b.id, as_of).status]
+            for b in self._targets[target].benchmarks
         )
 
     def standing(self, country: str, area: str, as_of: dt.date) -> Standing:
