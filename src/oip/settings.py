@@ -246,10 +246,18 @@ OIP_REPORT_QUEUE = env_int("OIP_REPORT_QUEUE", 2, minimum=0, maximum=64)
 OIP_REPORT_WAIT = env_float("OIP_REPORT_WAIT", 20.0, minimum=0, maximum=600)
 # Where rendered reports are kept, shared by every process (see oip.reports.store).
 OIP_REPORT_STORE = VAR_DIR / "reports"
+# Render them in a helper process beside each server process (oip.reports.isolation), so a
+# render never stalls the server's other threads; `oip serve` turns it on.
+OIP_REPORT_PROCESS = env_bool("OIP_REPORT_PROCESS", default=False)
 # Render the current reports in the background after every write (an import, a catalogue
 # load, an admin change): on in production; elsewhere they are rendered on first request
 # (tests write thousands of times and must not start a renderer each time).
 OIP_PRERENDER = env_bool("OIP_PRERENDER", default=PRODUCTION)
+OIP_PRERENDER_FORMATS = tuple(env_list("OIP_PRERENDER_FORMATS", ["pdf", "html"]))
+if not OIP_PRERENDER_FORMATS or not set(OIP_PRERENDER_FORMATS) <= {"pdf", "html"}:
+    raise ImproperlyConfigured(
+        f"OIP_PRERENDER_FORMATS must list pdf and/or html, got {','.join(OIP_PRERENDER_FORMATS)!r}"
+    )
 
 LOGGING = {
     "version": 1,

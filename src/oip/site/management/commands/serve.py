@@ -87,4 +87,6 @@ class Command(BaseCommand):
             "10",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oip.settings")
+        # Reports render in a helper process beside each worker (see oip.reports.isolation).
+        os.environ.setdefault("OIP_REPORT_PROCESS", "1")
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
