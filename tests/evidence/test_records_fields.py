@@ -79,7 +79,7 @@ def messages(result: ObservationRecord | list[Any]) -> list[str]:
 
 
 texts = st.lists(
-    st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["\x1b", "\r", "\r\n", "\x9b"]),
+    st.characters(exclude_categories=["Cs"]) | st.sampled_from(["\x1b", "\r", "\r\n", "\x9b"]),
     max_size=20,
 ).map("".join)
 
