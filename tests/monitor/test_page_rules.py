@@ -23,21 +23,43 @@ BENCHMARKS = sorted(CATALOGUE.benchmark_index())
 days = st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
-@given(first=st.none() | days, as_of=days)
-def test_timeline_dates_are_month_starts_ending_on_the_date(
-    first: dt.date | None, as_of: dt.date
+EPPO_BENCHMARKS = sorted(b for b in BENCHMARKS if b.startswith("eppo."))
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(EPPO_BENCHMARKS), st.sampled_from(OBSERVATION_STATUSES), days),
+        min_size=1,
+        max_size=20,
+    ),
+    days,
+)
+def test_timeline_points_are_the_held_tier_where_it_changes_and_on_the_date(
+    facts: list[tuple[str, str, dt.date]], as_of: dt.date
 ) -> None:
-    dates = country.timeline_dates(first, as_of)
-    assert dates[-1] == as_of
-    samples = dates[:-1]
-    assert all(d.day == 1 and d < as_of for d in samples)
-    assert samples == sorted(set(samples))
-    for earlier, later in itertools.pairwise(samples):
-        assert (later.year * 12 + later.month) - (earlier.year * 12 + earlier.month) == 1
-    floor = as_of.replace(year=as_of.year - country.TIMELINE_YEARS, day=1)
-    year_back = dt.date(as_of.year - 1, as_of.month, 1)
-    start = max(floor, first.replace(day=1) if first else year_back)
-    assert dates[0] == (start if start < as_of else as_of)
+    stamp = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+    observations = [
+        Observation("ME", b, s, d, stamp, k)  # type: ignore[arg-type]
+        for k, (b, s, d) in enumerate(facts, start=1)
+    ]
+    engine = evaluate(CATALOGUE, observations)
+    first = min(d for _b, _s, d in facts)
+    points = country.timeline(CATALOGUE, engine, "ME", as_of, first)
+    if first > as_of:
+        assert points == ()
+        return
+    since = max(first, dt.date(as_of.year - country.TIMELINE_YEARS, as_of.month, 1))
+    assert [p.area for p in points] == ["EPPO"] * len(points)
+    assert points[0].date == since
+    assert points[-1].date == as_of
+    assert [p.date for p in points] == sorted({p.date for p in points})
+    for point in points:
+        assert point.tier == engine.standing("ME", "eppo", point.date).tier
+    runs = points[:-1] if len(points) > 1 else points
+    assert all(a.tier != b.tier for a, b in itertools.pairwise(runs))
+    for day in (since, as_of):  # no change of tier between two points goes undrawn
+        held = [p.tier for p in points if p.date <= day]
+        assert held[-1] == engine.standing("ME", "eppo", day).tier
 
 
 def _state(who: str) -> BenchmarkState:
@@ -108,11 +130,3 @@ def test_coverage_counts_the_benchmarks_observed_by_the_date(
         assert assessed == len(observed)
         assert total == sum(len(t.benchmarks) for t in CATALOGUE.targets_in(area))
     assert len(counts) == len(CATALOGUE.countries) * len(CATALOGUE.areas)
-
-
-def test_timeline_of_a_country_without_evidence_on_29_february() -> None:
-    # Without evidence the timeline starts a year back: from 29 February that is 28 February.
-    dates = country.timeline_dates(None, dt.date(2024, 2, 29))
-    assert dates[0] == dt.date(2023, 2, 1)
-    assert dates[-2:] == [dt.date(2024, 2, 1), dt.date(2024, 2, 29)]
-    assert len(dates) == 14

@@ -161,13 +161,14 @@ def test_country_page_suspension_names_the_integrity_benchmark(
 def test_country_page_timeline_keeps_the_steps_and_the_last_date(
     on_notice: country.CountryPage,
 ) -> None:
+    # Each change on its own day (not on the next month's first), then the date shown; the
+    # notice of 2025-01-09 keeps the tier, so it draws no step.
     assert on_notice.timeline == (
-        country.TimelinePoint(dt.date(2024, 1, 1), "EPPO", 0),
-        country.TimelinePoint(dt.date(2024, 2, 1), "EPPO", 1),
+        country.TimelinePoint(dt.date(2024, 1, 10), "EPPO", 1),
         country.TimelinePoint(dt.date(2024, 3, 1), "EPPO", 2),
         country.TimelinePoint(dt.date(2025, 2, 1), "EPPO", 2),
     )
-    assert on_notice.timeline[0].as_row() == {"date": "2024-01-01", "area": "EPPO", "tier": 0}
+    assert on_notice.timeline[0].as_row() == {"date": "2024-01-10", "area": "EPPO", "tier": 1}
 
 
 def test_country_page_changes_newest_first(on_notice: country.CountryPage) -> None:

@@ -4,6 +4,7 @@ the spread, the uniformity gaps, the EU-side blockers and the next-step prioriti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oip.catalogue.schema import Catalogue, Target
@@ -24,7 +25,7 @@ from oip.monitor.pages.values import (
     latest_changes,
 )
 from oip.presentation import labels
-from oip.region import blockers, priorities, uniformity_gaps
+from oip.region import achieved_by, blockers, priorities, uniformity_gaps
 
 CHANGES_SHOWN = 10
 
@@ -122,7 +123,7 @@ class AreaPage:
     changes: tuple[ChangeRow, ...]
 
 
-def _target_row(catalogue: Catalogue, target: Target, achieved_by: list[str]) -> TargetRow:
+def _target_row(catalogue: Catalogue, target: Target, achieved: Sequence[str]) -> TargetRow:
     bodies = {b.id: b.name for b in catalogue.bodies}
     return TargetRow(
         id=target.id,
@@ -133,9 +134,9 @@ def _target_row(catalogue: Catalogue, target: Target, achieved_by: list[str]) ->
         bodies=tuple(bodies.get(b, b) for b in target.bodies),
         instruments=tuple(target.instruments),
         scope=target.scope,
-        achieved_by=country_refs(catalogue, achieved_by),
+        achieved_by=country_refs(catalogue, achieved),
         left_out=country_refs(
-            catalogue, [c for c in catalogue.country_codes() if c not in achieved_by]
+            catalogue, [c for c in catalogue.country_codes() if c not in achieved]
         ),
     )
 
@@ -147,16 +148,13 @@ def build(catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date, area: st
     names = {c.code: c.name for c in catalogue.countries}
     standings = evaluation.standings(as_of, areas=[area])
     coverage = coverage_counts(catalogue, evaluation, as_of)
-    achieved = {s.country: set(s.achieved_targets) for s in standings}
     tiers = tuple(
         TierTargets(
             level=tier.level,
             name=tier.name,
             definition=tier.definition,
             targets=tuple(
-                _target_row(
-                    catalogue, t, [c for c in catalogue.country_codes() if t.id in achieved[c]]
-                )
+                _target_row(catalogue, t, achieved_by(catalogue, standings, t.id))
                 for t in catalogue.targets_in(area)
                 if t.tier == tier.level
             ),

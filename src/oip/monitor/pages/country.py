@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality import Evaluation
+from oip.conditionality import Evaluation, tier_steps
 from oip.conditionality.types import BenchmarkState
 from oip.monitor.pages.values import (
     BenchmarkRow,
@@ -29,7 +29,8 @@ from oip.monitor.pages.values import (
     source,
 )
 from oip.presentation import labels
-from oip.standings.region import year_earlier
+from oip.region import who_must_act
+from oip.vocabulary import Who
 
 EVIDENCE_SHOWN = 100
 CHANGES_SHOWN = 20
@@ -94,35 +95,15 @@ def missing_words(states: Sequence[BenchmarkState], country_name: str) -> str:
     """Return "5 benchmarks: 2 for Montenegro, 3 for the EU" (who must act, zeros left out)."""
     if not states:
         return "nothing"
-    counts = {"country": 0, "eu": 0, "joint": 0}
-    for state in states:
-        counts[state.who] += 1
-    parts = [
-        f"{n} for {label}"
-        for who, label in (("country", country_name), ("eu", "the EU"), ("joint", "both jointly"))
-        if (n := counts[who])
-    ]
-    total = len(states)
+    counts = who_must_act(states)
+    parties: tuple[tuple[Who, str], ...] = (
+        ("country", country_name),
+        ("eu", "the EU"),
+        ("joint", "both jointly"),
+    )
+    parts = [f"{n} for {label}" for who, label in parties if (n := counts.count(who))]
+    total = counts.total
     return f"{total} benchmark{'s' if total != 1 else ''}: {', '.join(parts)}"
-
-
-def timeline_dates(first: dt.date | None, as_of: dt.date) -> list[dt.date]:
-    """Return the first of each month from `first` (at most TIMELINE_YEARS back; a year back
-    without evidence) to `as_of`, then `as_of` itself."""
-    floor = as_of.replace(year=as_of.year - TIMELINE_YEARS, day=1)
-    start = (first or year_earlier(as_of)).replace(day=1)
-    start = max(start, floor)
-    days = []
-    day = start
-    while day < as_of:
-        days.append(day)
-        day = (
-            day.replace(year=day.year + 1, month=1)
-            if day.month == 12
-            else day.replace(month=day.month + 1)
-        )
-    days.append(as_of)
-    return days
 
 
 def timeline(
@@ -132,28 +113,29 @@ def timeline(
     as_of: dt.date,
     first_observed: dt.date | None,
 ) -> tuple[TimelinePoint, ...]:
-    """Return the monthly held tier of `code` per area up to `as_of` (from `first_observed`,
-    the country's earliest observation), keeping only the points where a tier changes plus
-    the last date. KeyError for an unknown country."""
+    """Return the held tier of `code` per area from `first_observed` (the country's earliest
+    observation, at most TIMELINE_YEARS back) to `as_of`: one point where each run of equal
+    tiers starts and one on `as_of` (`oip.conditionality.tier_steps`), by date then area.
+
+    Empty without evidence by `as_of`; an area with no evidence by `as_of` is "not assessed",
+    not tier 0, and is left out rather than drawn as a flat line at 0. KeyError for an unknown
+    country.
+    """
     if code not in catalogue.country_codes():
         raise KeyError(code)
-    dates = timeline_dates(first_observed, as_of)
-    series = evaluation.series(dates, countries=[code])
-    # An area with no evidence at all by `as_of` is "not assessed", not tier 0: leave it out
-    # rather than draw it as a flat line at 0.
-    coverage = coverage_counts(catalogue, evaluation, as_of, countries=[code])
-    assessed = {area for (_country, area), (n, _total) in coverage.items() if n}
-    points: list[TimelinePoint] = []
-    last: dict[str, int] = {}
-    for day, found in series.items():
-        for s in found:
-            if s.area not in assessed:
-                continue
-            # The chart draws steps, so the months in between add bytes, not information.
-            if last.get(s.area) != s.tier or day == dates[-1]:
-                points.append(TimelinePoint(day, labels.area_short(catalogue, s.area), s.tier))
-                last[s.area] = s.tier
-    return tuple(points)
+    if first_observed is None or first_observed > as_of:
+        return ()
+    since = max(first_observed, dt.date(as_of.year - TIMELINE_YEARS, as_of.month, 1))
+    assessed = coverage_counts(catalogue, evaluation, as_of, countries=[code])
+    points: list[tuple[dt.date, int, TimelinePoint]] = []
+    for rank, area in enumerate(catalogue.areas):
+        if not assessed[(code, area.id)][0]:
+            continue
+        short = labels.area_short(catalogue, area.id)
+        steps = tier_steps(evaluation.history(code, area.id, since=since, until=as_of))
+        points.extend((day, rank, TimelinePoint(day, short, tier)) for day, tier in steps)
+    points.sort(key=lambda p: (p[0], p[1]))
+    return tuple(p[2] for p in points)
 
 
 def note(plain: Mapping[str, Any]) -> Note:

@@ -13,8 +13,7 @@ from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation, Standing
 from oip.monitor.pages.values import CountryRef, TargetRef, country_refs
 from oip.presentation import labels
-from oip.region import AreaDivergence, divergence
-from oip.standings.region import year_earlier
+from oip.region import AreaDivergence, divergence, milestone_progress, year_earlier
 
 
 @dataclass(frozen=True)
@@ -123,27 +122,21 @@ def divergence_points(
 def milestones(
     catalogue: Catalogue, standings: Sequence[Standing], as_of: dt.date
 ) -> tuple[MilestoneRow, ...]:
-    """Return each milestone with the countries whose `standings` achieved all its targets."""
-    achieved: dict[str, set[str]] = {code: set() for code in catalogue.country_codes()}
-    for s in standings:
-        achieved[s.country].update(s.achieved_targets)
-    rows = []
-    for milestone in catalogue.milestones:
-        done = [c for c in catalogue.country_codes() if set(milestone.targets) <= achieved[c]]
-        rows.append(
-            MilestoneRow(
-                id=milestone.id,
-                title=milestone.title,
-                due=milestone.due,
-                description=milestone.description,
-                targets=tuple(TargetRef(t, catalogue.target(t).title) for t in milestone.targets),
-                achieved_by=country_refs(catalogue, done),
-                left_out=country_refs(
-                    catalogue, [c for c in catalogue.country_codes() if c not in done]
-                ),
-                count=len(done),
-                total=len(catalogue.countries),
-                days_left=(milestone.due - as_of).days,
-            )
+    """Return each milestone with the countries whose `standings` achieved all its targets
+    (`oip.region.milestone_progress`)."""
+    titles = {m.id: m for m in catalogue.milestones}
+    return tuple(
+        MilestoneRow(
+            id=p.milestone,
+            title=titles[p.milestone].title,
+            due=p.due,
+            description=titles[p.milestone].description,
+            targets=tuple(TargetRef(t, catalogue.target(t).title) for t in p.targets),
+            achieved_by=country_refs(catalogue, p.achieved_by),
+            left_out=country_refs(catalogue, p.left_out),
+            count=len(p.achieved_by),
+            total=len(p.countries),
+            days_left=p.days_left,
         )
-    return tuple(rows)
+        for p in milestone_progress(catalogue, standings, as_of)
+    )

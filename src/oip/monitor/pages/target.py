@@ -173,7 +173,6 @@ def build(
     countries = []
     for code in catalogue.country_codes():
         states = [evaluation.benchmark_state(code, b.id, as_of) for b in record.benchmarks]
-        standing = evaluation.standing(code, record.area, as_of)
         rows = tuple(
             EvidencedRow(
                 benchmark_row(catalogue, s, names[code]),
@@ -185,7 +184,7 @@ def build(
             TargetCountry(
                 code=code,
                 name=names[code],
-                achieved=record.id in standing.achieved_targets,
+                achieved=evaluation.achieved(code, record.id, as_of),
                 assessed=any(s.status != "unknown" for s in states),
                 rows=rows,
             )

@@ -16,6 +16,7 @@ from oip.catalogue.schema import Benchmark, Catalogue, Target
 from oip.conditionality import Evaluation, Standing
 from oip.conditionality.types import BenchmarkState, Change
 from oip.presentation import labels
+from oip.region import coverage
 
 
 @dataclass(frozen=True)
@@ -248,21 +249,12 @@ def coverage_counts(
     as_of: dt.date,
     countries: Sequence[str] | None = None,
 ) -> dict[tuple[str, str], tuple[int, int]]:
-    """Return (benchmarks with an observation by `as_of`, benchmarks) per (country, area).
-
-    A benchmark counts as assessed when its state at `as_of` is not `unknown`.
-    """
-    counts: dict[tuple[str, str], tuple[int, int]] = {}
-    for country in countries if countries is not None else catalogue.country_codes():
-        for area in catalogue.areas:
-            total = assessed = 0
-            for target in catalogue.targets_in(area.id):
-                for benchmark in target.benchmarks:
-                    total += 1
-                    state = evaluation.benchmark_state(country, benchmark.id, as_of)
-                    assessed += state.status != "unknown"
-            counts[(country, area.id)] = (assessed, total)
-    return counts
+    """Return (benchmarks with an observation by `as_of`, benchmarks) per (country, area),
+    from `oip.region.coverage` (the engine's states: `unknown` is not assessed)."""
+    return {
+        (r.country, r.area): (r.with_evidence, r.benchmarks)
+        for r in coverage(catalogue, evaluation, as_of, countries=countries)
+    }
 
 
 def cell(
