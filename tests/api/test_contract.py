@@ -20,6 +20,7 @@ from oip.vocabulary import (
     BENCHMARK_STATUSES,
     CHANGE_KINDS,
     OBSERVATION_STATUSES,
+    SOURCE_KINDS,
     STANDING_STATUSES,
     WHO,
 )
@@ -257,6 +258,7 @@ def test_openapi_enumerations_are_the_vocabularys(openapi: dict[str, Any]) -> No
     assert _enum(schemas["Missing"], openapi, "status") == list(BENCHMARK_STATUSES)
     assert _enum(schemas["ChangeOut"], openapi, "kind") == list(CHANGE_KINDS)
     assert _enum(schemas["ObservationOut"], openapi, "status") == list(OBSERVATION_STATUSES)
+    assert _enum(schemas["SourceOut"], openapi, "kind") == list(SOURCE_KINDS)
 
 
 # -- Query counts --------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from __future__ import annotations
 from ninja import Schema
 
 from oip.region.analytics import TrendLabel
-from oip.vocabulary import BenchmarkStatus, ChangeKind, ObservationStatus, StandingStatus, Who
+from oip.vocabulary import (
+    BenchmarkStatus,
+    ChangeKind,
+    ObservationStatus,
+    SourceKind,
+    StandingStatus,
+    Who,
+)
 
 
 class Missing(Schema):
@@ -107,6 +114,7 @@ class RegionOut(Schema):
 
 class SourceOut(Schema):
     id: int
+    kind: SourceKind
     url: str
     title: str
     publisher: str
