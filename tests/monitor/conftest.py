@@ -40,7 +40,7 @@ def scenario_evaluation(catalogue: Catalogue) -> Evaluation:
     """The engine's evaluation of the scenario's observations, made without a database (the
     page builders need nothing else); observation ids follow the scenario's order from 1."""
     observations = [
-        Observation("ME", benchmark, status, dt.date.fromisoformat(day), RECORDED_AT, k)
+        Observation("ME", benchmark, status, dt.date.fromisoformat(day), RECORDED_AT, k)  # type: ignore[arg-type]
         for k, (benchmark, status, day) in enumerate(EVENTS, start=1)
     ]
     return evaluate(catalogue, observations)

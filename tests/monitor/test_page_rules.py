@@ -67,9 +67,9 @@ def _state(who: str) -> BenchmarkState:
         benchmark="b",
         target="t",
         tier=1,
-        who=who,
+        who=who,  # type: ignore[arg-type]
         kind="legal",
-        status="unknown",  # type: ignore[arg-type]
+        status="unknown",
     )
 
 
@@ -84,7 +84,11 @@ def test_missing_words_count_each_actor_and_sum_to_the_total(whos: list[str]) ->
     found = {label: int(n) for n, label in re.findall(r"(\d+) for ([^,]+)", parts)}
     expected = {
         label: whos.count(who)
-        for who, label in (("country", "Montenegro"), ("eu", "the EU"), ("joint", "both jointly"))
+        for who, label in (
+            ("country", "Montenegro"),
+            ("eu", "the EU"),
+            ("joint", "the EU and Montenegro together"),
+        )
         if whos.count(who)
     }
     assert found == expected

@@ -127,7 +127,9 @@ def test_country_page_says_what_holds_the_tier_and_what_is_missing(
         ("eppo.case-coordination.cases", "unknown", "the EU and Montenegro together"),
         ("eppo.case-coordination.information-handling", "unknown", "Montenegro"),
     ]
-    assert eppo.missing_words == "6 benchmarks: 2 for Montenegro, 4 for both jointly"
+    assert (
+        eppo.missing_words == "6 benchmarks: 2 for Montenegro, 4 for the EU and Montenegro together"
+    )
 
 
 def test_country_page_suspension_names_the_integrity_benchmark(

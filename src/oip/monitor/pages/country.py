@@ -92,16 +92,17 @@ class CountryPage:
 
 
 def missing_words(states: Sequence[BenchmarkState], country_name: str) -> str:
-    """Return "5 benchmarks: 2 for Montenegro, 3 for the EU" (who must act, zeros left out)."""
+    """Return "5 benchmarks: 2 for Montenegro, 3 for the EU" (who must act, in the words of
+    `labels.who_words`, the country first; zeros left out)."""
     if not states:
         return "nothing"
     counts = who_must_act(states)
-    parties: tuple[tuple[Who, str], ...] = (
-        ("country", country_name),
-        ("eu", "the EU"),
-        ("joint", "both jointly"),
-    )
-    parts = [f"{n} for {label}" for who, label in parties if (n := counts.count(who))]
+    order: tuple[Who, ...] = ("country", "eu", "joint")
+    parts = [
+        f"{n} for {labels.who_words(who, country_name)}"
+        for who in order
+        if (n := counts.count(who))
+    ]
     total = counts.total
     return f"{total} benchmark{'s' if total != 1 else ''}: {', '.join(parts)}"
 

@@ -86,7 +86,7 @@ class Cell:
     def words(self) -> str:
         if not self.is_assessed:
             return labels.NOT_ASSESSED
-        return self.tier_name if self.tier else "no tier yet"
+        return self.tier_name if self.tier else labels.NO_TIER_YET
 
     @property
     def css(self) -> str:
