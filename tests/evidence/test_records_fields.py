@@ -192,3 +192,25 @@ def test_a_field_name_with_an_escape_is_shown_escaped(checker: Checker, benchmar
     result = checker.observation(record(benchmark, **{"\x1b[2Jx": "y"}), "f.yaml", "r")
     assert isinstance(result, list)
     assert [str(e) for e in result] == ["f.yaml: r: \\x1b[2Jx: unknown field"]
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://example.org", True),
+        ("http://user:pw@example.org:8080/x?q#f", True),
+        ("https://[2001:db8::1]/x", True),
+        ("https://", False),
+        ("https:///x", False),
+        ("https://@/x", False),
+        ("https://:443/x", False),
+        ("https:// example.org", False),
+        ("https://[::1/x", False),
+    ],
+)
+def test_a_web_url_needs_a_host(checker: Checker, benchmark: str, url: str, host: bool) -> None:
+    result = checker.observation(record(benchmark, source={"url": url, "title": "T"}), "f", "r")
+    if host:
+        assert isinstance(result, ObservationRecord)
+    else:
+        assert messages(result) == [f"source.url: has no host: {url!r} (write https://host/path)"]

@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from oip.catalogue.schema import Catalogue
 from oip.evidence.reading import (
@@ -112,6 +111,8 @@ CONTEXT_LIMITS = {
 
 # Control characters other than tab and line feed; CR only as part of a CRLF line break.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# The scheme, optional user info, then a host: a name or a bracketed IPv6 address.
+_WEB_HOST = re.compile(r"https?://(?:[^/?#@]*@)?(?:\[[^\]/?#]+\]|[^/?#:@\[\]\s]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,36 +210,31 @@ class _Problems:
 
     def text(self, raw: Mapping[str, Any], key: str, limit: Limit, field: str = "") -> str:
         """The field's text, stripped; "" when absent, or (with an error) when unusable."""
-        field = field or key
         value = raw.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, NotText):
+        if isinstance(value, str):  # the usual case first: this runs for every field read
+            if limit.exceeded_by(value):
+                self.bad(field or key, f"longer than {limit}")
+                return ""
+            control = _CONTROL.search(value)
+            if control is None:
+                return value.strip()
+            char = control.group()
             self.bad(
-                field,
+                field or key,
+                "contains a NUL character"
+                if char == "\x00"
+                else f"contains the control character U+{ord(char):04X} "
+                "(terminal escapes and control codes are not text)",
+            )
+        elif isinstance(value, NotText):
+            self.bad(
+                field or key,
                 f"must be a string: YAML reads {value.text[:40]} as a {value.kind}; "
                 f'write it in quotes ("{value.text[:40]}")',
             )
-            return ""
-        if not isinstance(value, str):
-            self.bad(field, f"must be a string, not {_kind_of(value)}")
-            return ""
-        if limit.exceeded_by(value):
-            self.bad(field, f"longer than {limit}")
-            return ""
-        control = _CONTROL.search(value)
-        if control is not None:
-            char = control.group()
-            if char == "\x00":
-                self.bad(field, "contains a NUL character")
-            else:
-                self.bad(
-                    field,
-                    f"contains the control character U+{ord(char):04X} "
-                    "(terminal escapes and control codes are not text)",
-                )
-            return ""
-        return value.strip()
+        elif value is not None:
+            self.bad(field or key, f"must be a string, not {_kind_of(value)}")
+        return ""
 
     def date(self, value: Any, field: str, today: dt.date, *, required: bool) -> dt.date | None:
         if isinstance(value, dt.datetime):
@@ -376,15 +372,11 @@ def _url_problem(url: str, kind: str) -> str | None:
     Public: http(s) with a host. Measured and restricted sources have no public page; they may
     instead name OIP's own record of them as `oip:<reference>`.
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return f"not a valid URL: {url[:40]!r}"
-    if parts.scheme in ("http", "https") and url.lower().startswith(("http://", "https://")):
-        if not parts.hostname:
+    if url.startswith(("http://", "https://")):
+        if _WEB_HOST.match(url) is None:
             return f"has no host: {url[:40]!r} (write https://host/path)"
         return None
-    if kind != "public" and parts.scheme == "oip" and url[4:].strip():
+    if kind != "public" and url.startswith("oip:") and url[4:].strip():
         return None
     allowed = "http:// or https://" + ("" if kind == "public" else ", or oip:<reference>")
     return f"must start with {allowed}, got {url[:40]!r}"
