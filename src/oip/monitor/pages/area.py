@@ -176,7 +176,7 @@ def build(catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date, area: st
         areas=area_refs(catalogue),
         cells=tuple(cell(catalogue, s, coverage) for s in standings),
         tiers=tiers,
-        divergence=spreads(catalogue, evaluation, as_of, [area])[0],
+        divergence=spreads(catalogue, evaluation, as_of, [area], now=standings)[0],
         gaps=tuple(
             Gap(
                 target=g.target,

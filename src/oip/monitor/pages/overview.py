@@ -68,7 +68,7 @@ def build(
     standings = evaluation.standings(as_of)
     coverage = coverage_counts(catalogue, evaluation, as_of)
     all_cells = [cell(catalogue, s, coverage) for s in standings]
-    two_speed = spreads(catalogue, evaluation, as_of)
+    two_speed = spreads(catalogue, evaluation, as_of, now=standings)
     return OverviewPage(
         as_of=as_of,
         area=shown,

@@ -104,10 +104,17 @@ def spreads(
     evaluation: Evaluation,
     as_of: dt.date,
     areas: Sequence[str] | None = None,
+    *,
+    now: Sequence[Standing] | None = None,
 ) -> tuple[AreaSpread, ...]:
-    """Return the spread of `areas` (default: every area, catalogue order) at `as_of`."""
+    """Return the spread of `areas` (default: every area, catalogue order) at `as_of`.
+
+    `now`: the standings at `as_of` when the caller has them already (those of other areas
+    are ignored); they are computed otherwise.
+    """
     selected = list(areas) if areas is not None else [a.id for a in catalogue.areas]
-    now = evaluation.standings(as_of, areas=selected)
+    if now is None:
+        now = evaluation.standings(as_of, areas=selected)
     before = evaluation.standings(year_earlier(as_of), areas=selected)
     return tuple(_spread(catalogue, divergence(catalogue, a, now, before)) for a in selected)
 
