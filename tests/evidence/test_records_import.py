@@ -240,6 +240,11 @@ def test_source_kinds(tmp_path: Path, benchmark: str) -> None:
         + observation(benchmark, source=restricted, observed_on="'2024-01-11'"),
     )
     assert import_evidence([path], recorded_by="t", today=TODAY).created == 2
+    stored = Source.objects.order_by("id").values_list("kind", "url", "publisher")
+    assert list(stored) == [
+        ("measured", "oip:exchange/aggregate/me", ""),
+        ("restricted", "", "EPPO"),
+    ]
     bad = yaml_file(
         tmp_path,
         "observations:\n"

@@ -309,3 +309,26 @@ def test_known_at_as_a_date_alone_is_the_end_of_that_day(tmp_path: Path) -> None
         assessed("--known-at", "20250601")
     with pytest.raises(CommandError, match="instant 0001-01-01T00:00\\+05:00 is too early"):
         assessed("--known-at", "0001-01-01T00:00+05:00")
+
+
+def test_an_import_refusal_never_prints_a_terminal_escape(tmp_path: Path) -> None:
+    path = tmp_path / "esc.yaml"
+    path.write_text(
+        'observations:\n- {country: "\\e[31mME", "\\e[2J": x, note: "\\e]0;title\\a"}\n',
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="import failed"):
+        call_command("evidence", "import", str(path), stderr=err)
+    assert "\x1b" not in err.getvalue()
+    assert err.getvalue().splitlines() == [
+        f"{path}: observations[0]: \\x1b[2J: unknown field",
+        f"{path}: observations[0]: country: contains the control character U+001B "
+        "(terminal escapes and control codes are not text)",
+        f"{path}: observations[0]: benchmark: required",
+        f"{path}: observations[0]: status: required",
+        f"{path}: observations[0]: observed_on: required (a date YYYY-MM-DD)",
+        f"{path}: observations[0]: source: required: no source, no observation",
+        f"{path}: observations[0]: note: contains the control character U+001B "
+        "(terminal escapes and control codes are not text)",
+    ]
