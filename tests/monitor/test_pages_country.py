@@ -9,7 +9,8 @@ import pytest
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
 from oip.monitor.pages import country
-from oip.monitor.pages.values import BenchmarkRow, Cell, CountryRef, EvidenceRow, Source
+from oip.monitor.pages.evidence import EvidenceRow, Source
+from oip.monitor.pages.values import BenchmarkRow, Cell, CountryRef
 
 EPPO = "European Public Prosecutor's Office (EPPO)"
 SOURCE = {

@@ -9,7 +9,8 @@ import pytest
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
 from oip.monitor.pages import target
-from oip.monitor.pages.values import AreaRef, Source
+from oip.monitor.pages.evidence import Source
+from oip.monitor.pages.values import AreaRef
 from tests.monitor.test_pages_country import OBSERVATION
 
 EPPO = "European Public Prosecutor's Office (EPPO)"

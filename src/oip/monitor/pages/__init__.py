@@ -3,6 +3,7 @@ returning a frozen dataclass made only from its explicit arguments (the catalogu
 `Evaluation`, the date and, where a page lists them, the evidence rows the reader fetched).
 
 Templates read these values' attributes; the reports build from the same models. Modules:
-`values` (shared cells, rows, changes), `region` (spreads, milestones), `overview`, `country`,
+`values` (shared cells, rows, changes), `evidence` (observations and sources), `region`
+(spreads, milestones), `overview`, `country`,
 `area`, `target`, `changes`, `methodology`, `downloads`.
 """

@@ -11,22 +11,19 @@ from typing import Any
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation, tier_steps
 from oip.conditionality.types import BenchmarkState
+from oip.monitor.pages.evidence import EvidenceRow, Source, evidence_row, source
 from oip.monitor.pages.values import (
     BenchmarkRow,
     Cell,
     ChangeRow,
     CountryRef,
-    EvidenceRow,
-    Source,
     TargetGroup,
     benchmark_row,
     cell,
     country_refs,
     coverage_counts,
-    evidence_row,
     grouped,
     latest_changes,
-    source,
 )
 from oip.presentation import labels
 from oip.region import who_must_act

@@ -10,14 +10,13 @@ from typing import Any
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
+from oip.monitor.pages.evidence import EvidenceRow, evidence_row
 from oip.monitor.pages.values import (
     AreaRef,
     BenchmarkRow,
-    EvidenceRow,
     area_ref,
     benchmark_row,
     country_names,
-    evidence_row,
 )
 from oip.presentation import labels
 
