@@ -4,6 +4,6 @@ returning a frozen dataclass made only from its explicit arguments (the catalogu
 
 Templates read these values' attributes; the reports build from the same models. Modules:
 `values` (shared cells, rows, changes), `evidence` (observations and sources), `region`
-(spreads, milestones), `overview`, `country`,
-`area`, `target`, `changes`, `methodology`, `downloads`.
+(spreads, milestones), then one per page: `overview`, `country`, `area`, `target`, `changes`,
+`methodology`, `downloads`.
 """
