@@ -15,6 +15,7 @@ from oip.catalogue.fetch import current_catalogue
 from oip.monitor import reads
 from oip.monitor.pages.values import ChangeRow
 from oip.monitor.views.common import BadDate, error_page, frame, monitor_page, parse_as_of
+from oip.site import dates
 
 FEED_ITEMS = 50
 
@@ -32,11 +33,9 @@ def changes(request: HttpRequest, as_of: dt.date) -> HttpResponse:
     if area is not None and area not in {a.id for a in catalogue.areas}:
         return error_page(request, 400, "Unknown area", f"There is no area “{area}”.")
     try:
-        since = dt.date.fromisoformat(since_raw) if since_raw else None
-    except ValueError:
-        return error_page(
-            request, 400, "That date cannot be used", f"“{since_raw}” is not a date (YYYY-MM-DD)."
-        )
+        since = dates.parse_date(since_raw, name="since") if since_raw else None
+    except dates.DateRefused as refused:
+        return error_page(request, 400, "That date cannot be used", str(refused))
     page = reads.changes(as_of, since=since, country=country, area=area)
     return render(request, "monitor/changes.html", frame(request, as_of, nav="changes", data=page))
 
