@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from oip.catalogue.schema import Catalogue
 from oip.evidence.actions import ImportFailed, import_evidence
-from oip.evidence.models import AppendOnlyError, ImportBatch, Observation, Source
+from oip.evidence.models import AppendOnlyError, ContextNote, ImportBatch, Observation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,99 @@ def test_observations_are_append_only(tmp_path: Path, benchmark: str) -> None:
     with pytest.raises(AppendOnlyError):
         Observation.objects.all().delete()
     assert Observation.objects.get().status == "met"
+
+
+def note_yaml(key: str = "summit-2025", **overrides: str) -> str:
+    fields = {
+        "key": key,
+        "country": "ME",
+        "area": "eppo",
+        "title": "A summit",
+        "body": "Leaders met.",
+        "noted_on": "2025-05-01",
+        "source": "{url: 'https://example.org/summit', title: Summit, publisher: EU}",
+    }
+    fields.update(overrides)
+    return "  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n"
+
+
+def test_a_changed_note_under_a_stored_key_is_refused_not_skipped(
+    tmp_path: Path, benchmark: str
+) -> None:
+    first = write(tmp_path, "n1.yaml", "context_notes:\n" + note_yaml())
+    assert import_evidence([first], recorded_by="a").context_created == 1
+    same = import_evidence([first], recorded_by="a")
+    assert (same.context_created, same.context_skipped, same.batch_id) == (0, 1, None)
+    changed = write(
+        tmp_path,
+        "n2.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + "context_notes:\n"
+        + note_yaml(title="'A summit (corrected)'"),
+    )
+    before = counts()
+    with pytest.raises(ImportFailed) as caught:
+        import_evidence([changed], recorded_by="a")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{changed}: context_notes[0]: key: 'summit-2025' already names a stored note with "
+        "other content; a key names one note for ever: give the corrected note a new key"
+    ]
+    assert counts() == before  # not even the valid observation beside it
+    assert ContextNote.objects.get().title == "A summit"
+
+
+def test_two_different_notes_with_one_key_in_an_import_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "n.yaml",
+        "context_notes:\n" + note_yaml() + note_yaml() + note_yaml(body="Leaders did not meet."),
+    )
+    with pytest.raises(ImportFailed) as caught:
+        import_evidence([path], recorded_by="a")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}: context_notes[2]: key: 'summit-2025' already names the note of {path}: "
+        "context_notes[0] with other content; a key names one note for ever: give the "
+        "corrected note a new key"
+    ]
+    assert ContextNote.objects.count() == 0
+
+
+def test_counts_are_what_was_really_inserted(tmp_path: Path, benchmark: str) -> None:
+    path = write(
+        tmp_path,
+        "dup.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + yaml_record(benchmark)  # the same fact twice in one file
+        + yaml_record(benchmark, status="partial")
+        + "context_notes:\n"
+        + note_yaml()
+        + note_yaml(),
+    )
+    result = import_evidence([path], recorded_by="a")
+    assert (result.created, result.skipped) == (2, 1)
+    assert (result.context_created, result.context_skipped) == (1, 1)
+    batch = ImportBatch.objects.get(pk=result.batch_id)
+    assert (batch.observations_read, batch.notes_read) == (3, 2)
+    assert (batch.observations.count(), batch.context_notes.count()) == (2, 1)
+    assert Observation.objects.values("fingerprint").distinct().count() == 2
+
+
+def test_source_kind_is_stored(tmp_path: Path, benchmark: str) -> None:
+    path = write(
+        tmp_path,
+        "kinds.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + yaml_record(
+            benchmark,
+            status="partial",
+            source="{kind: restricted, title: Briefing to the analysts, publisher: EEAS}",
+        ),
+    )
+    import_evidence([path], recorded_by="a")
+    assert sorted(Source.objects.values_list("kind", "title")) == [
+        ("public", "Working arrangement"),
+        ("restricted", "Briefing to the analysts"),
+    ]
