@@ -27,6 +27,7 @@ from oip.site.appendonly import (
     installed_triggers,
     trigger_sql,
 )
+from tests.hardening.procs import ENGINES, scratch
 from tests.scenario import import_scenario
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,55 @@ def test_rows_can_still_be_added(stored: None) -> None:
         batch=batch,
     )
     assert ContextNote.objects.get(key="another").pk == note.pk
+
+
+FLUSH_THEN_DELETE = """
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
+from oip.site.appendonly import PURGE_TABLE
+from tests.hardening.dbstate import prepare
+from tests.scenario import scenario_yaml
+import os
+from pathlib import Path
+
+def counts():
+    return [m.objects.count() for m in (Observation, Source, ImportBatch, ContextNote)]
+
+path = Path(os.environ["OIP_VAR"]) / "scenario.yaml"
+path.write_text(scenario_yaml(), encoding="utf-8")
+prepare(str(path))
+before = counts()
+call_command("flush", interactive=False, verbosity=0)
+flushed = counts()
+prepare(str(path))
+refused = []
+for statement in ("DELETE FROM evidence_observation", "UPDATE evidence_source SET title = 'x'"):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+        refused.append(False)
+    except IntegrityError:
+        refused.append(True)
+purge_rows = None
+if connection.vendor == "sqlite":
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {PURGE_TABLE}")
+        purge_rows = cursor.fetchone()[0]
+print(json.dumps([before, flushed, counts(), refused, purge_rows]))
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_flush_empties_the_database_and_leaves_the_guard_in_place(
+    engine: str, tmp_path: Path
+) -> None:
+    # Django's flush (and the test runner's, which calls it) is the one way to empty the
+    # tables; afterwards an ordinary DELETE or UPDATE is refused again.
+    with scratch(engine, tmp_path / "db", "h1_flush") as db:
+        before, flushed, again, refused, purge_rows = db.python(FLUSH_THEN_DELETE)
+    assert before == [14, 1, 1, 0]
+    assert flushed == [0, 0, 0, 0]
+    assert again == before
+    assert refused == [True, True]
+    assert purge_rows == (0 if engine == "sqlite" else None)
