@@ -12,8 +12,6 @@ from typing import Any
 from oip.monitor.pages.values import Cell
 from oip.presentation import charts, geo
 
-CHART_KINDS = ("timeline", "divergence")
-
 
 def area_map(
     cells: Sequence[Cell],

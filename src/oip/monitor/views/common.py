@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,12 +44,6 @@ def parse_as_of(request: HttpRequest) -> dt.date:
         return dates.parse_as_of(request.GET.get("as_of"))
     except dates.DateRefused as refused:
         raise BadDate(str(refused)) from None
-
-
-def query(**params: object) -> str:
-    """Return a query string ("?a=1&b=2") of the parameters that are not None or empty."""
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    return "?" + urlencode(kept) if kept else ""
 
 
 def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
