@@ -22,6 +22,12 @@ from tests.evidence.test_records_import import alias_bomb
 HEADER = "country,benchmark,status,observed_on,source_url,source_title"
 
 
+@pytest.fixture(params=reading.LOADERS, ids=lambda loader: loader.__name__)
+def each_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the test with each YAML loader: libyaml's parser and PyYAML's pure-Python one."""
+    monkeypatch.setattr(reading, "LOADERS", (request.param,))
+
+
 def refusal(path: Path) -> RecordError:
     with pytest.raises(FileProblem) as caught:
         list(read_file(path))
@@ -34,6 +40,7 @@ def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_the_alias_bomb_is_refused_at_once_in_little_memory(tmp_path: Path) -> None:
     data = alias_bomb()
     assert len(data) <= 877
@@ -50,6 +57,7 @@ def test_the_alias_bomb_is_refused_at_once_in_little_memory(tmp_path: Path) -> N
     assert error.message == "anchors (&name) are not allowed in evidence files"
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_an_alias_alone_is_refused_naming_its_record_and_field(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -62,6 +70,7 @@ def test_an_alias_alone_is_refused_naming_its_record_and_field(tmp_path: Path) -
     )
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_tags_and_merge_keys_are_not_yaml_features_of_records(tmp_path: Path) -> None:
     tagged = write(tmp_path, "tag.yaml", "observations:\n- note: !!str 12\n")
     assert str(refusal(tagged)) == (
@@ -73,6 +82,7 @@ def test_tags_and_merge_keys_are_not_yaml_features_of_records(tmp_path: Path) ->
     assert raw == {"<<": {"country": "ME"}}  # an unknown field for the checker, not a merge
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_a_key_written_twice_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "twice.yaml", "observations:\n- country: ME\n  country: AL\n")
     assert str(refusal(path)) == (
@@ -84,6 +94,7 @@ def test_a_key_written_twice_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_deep_yaml_is_a_clear_message_not_a_recursion_error(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.yaml", "observations:\n- note: " + "[" * 20_000 + "]" * 20_000)
     assert str(refusal(path)) == (
@@ -104,8 +115,8 @@ def test_a_file_over_its_size_cap_is_refused_unread(
 
 def test_the_caps_are_the_documented_ones() -> None:
     assert reading.MAX_BYTES == {
-        ".yaml": 8 * 1024 * 1024,
-        ".yml": 8 * 1024 * 1024,
+        ".yaml": 4 * 1024 * 1024,
+        ".yml": 4 * 1024 * 1024,
         ".csv": 128 * 1024 * 1024,
     }
 
@@ -156,6 +167,7 @@ def test_crlf_and_a_source_kind_column_are_read(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_unquoted_booleans_and_numbers_keep_what_was_written(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -172,6 +184,7 @@ def test_unquoted_booleans_and_numbers_keep_what_was_written(tmp_path: Path) -> 
     }
 
 
+@pytest.mark.usefixtures("each_loader")
 def test_messages_never_carry_a_terminal_escape(tmp_path: Path) -> None:
     path = write(tmp_path, "esc.yaml", 'observations: []\n"\\e[2J": 1\n')
     message = str(refusal(path))
@@ -201,11 +214,12 @@ plain_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=30
 def test_yaml_without_shared_objects_reads_as_plain_yaml_would(
     records: list[dict[str, str]],
 ) -> None:
-    """Property: for text values (no aliases possible), the bounded reader reads exactly what
+    """Property: for text values (no aliases possible), each bounded loader reads exactly what
     PyYAML's safe loader reads."""
     text = yaml.safe_dump({"observations": records}, allow_unicode=True)
-    read = [raw for _, _, raw in reading._yaml_records("f.yaml", text.encode())]
-    assert read == yaml.safe_load(text)["observations"]
+    expected = yaml.safe_load(text)
+    for loader in reading.LOADERS:
+        assert reading._load(text, loader) == expected
 
 
 def test_the_reader_and_checker_load_without_django() -> None:
@@ -217,3 +231,22 @@ def test_the_reader_and_checker_load_without_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_libyaml_is_used_when_present() -> None:
+    assert reading.LOADERS[0].__name__ == (
+        "_LibyamlLoader" if yaml.__with_libyaml__ else "_PythonLoader"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["observations: [", "observations:\n  - {country: ME\n", "observations: @x\n", "\t- a"]
+)
+def test_malformed_yaml_is_told_in_the_same_words_with_or_without_libyaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    path = write(tmp_path, "bad.yaml", text)
+    with_libyaml = str(refusal(path))
+    monkeypatch.setattr(reading, "LOADERS", reading.LOADERS[-1:])
+    assert str(refusal(path)) == with_libyaml
+    assert ": malformed YAML: " in with_libyaml
