@@ -14,10 +14,12 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -309,6 +311,25 @@ def test_command_refuses_unknown_extension(tmp_path: Path) -> None:
 def test_command_refuses_bad_date(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not a date"):
         call_command("report", "region", "--as-of", "2026-13-01", "-o", str(tmp_path / "r.pdf"))
+
+
+def test_command_refuses_a_future_date(tmp_path: Path) -> None:
+    output = str(tmp_path / "r.html")
+    with (
+        time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(CommandError, match="2026-06-02 is in the future"),
+    ):
+        call_command("report", "region", "--as-of", "2026-06-02", "-o", output)
+
+
+def test_command_reports_as_of_the_clocks_today_by_default(tmp_path: Path) -> None:
+    out = tmp_path / "me.html"
+    with time_machine.travel(dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        call_command("report", "country", "ME", "-o", str(out), stdout=(buffer := StringIO()))
+    assert buffer.getvalue() == (
+        f"wrote {out} (Montenegro: operational integration with the EU, as of 2026-06-01)\n"
+    )
+    assert '<meta name="dcterms.date" content="2026-06-01">' in out.read_text(encoding="utf-8")
 
 
 def test_html_report_loads_nothing_from_outside(rendered: dict[str, Any]) -> None:
