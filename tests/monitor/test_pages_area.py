@@ -10,6 +10,7 @@ from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation, evaluate
 from oip.conditionality.types import Observation
 from oip.monitor.pages import area
+from oip.monitor.pages.region import Priority
 from oip.monitor.pages.values import Cause, CountryRef
 from tests.monitor.conftest import RECORDED_AT
 
@@ -146,7 +147,7 @@ def test_area_page_priorities_name_the_missing_benchmarks(catalogue: Catalogue) 
     page = area.build(catalogue, evaluate(catalogue, [signed]), dt.date(2024, 6, 1), "eppo")
     index = catalogue.benchmark_index()
     assert page.priorities == (
-        area.Priority(
+        Priority(
             country="AL",
             name="Albania",
             area="eppo",

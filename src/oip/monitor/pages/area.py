@@ -9,23 +9,29 @@ from dataclasses import dataclass
 
 from oip.catalogue.schema import Catalogue, Target
 from oip.conditionality import Evaluation
-from oip.monitor.pages.region import AreaSpread, spreads
+from oip.monitor.pages.region import (
+    AreaSpread,
+    Blocker,
+    Gap,
+    Priority,
+    blockers,
+    gaps,
+    priorities,
+    spreads,
+)
 from oip.monitor.pages.values import (
     AreaRef,
-    Cause,
     Cell,
     ChangeRow,
     CountryRef,
     area_refs,
-    benchmark_index,
-    causes,
     cell,
     country_refs,
     coverage_counts,
     latest_changes,
 )
 from oip.presentation import labels
-from oip.region import achieved_by, blockers, priorities, uniformity_gaps
+from oip.region import achieved_by
 
 CHANGES_SHOWN = 10
 
@@ -71,43 +77,6 @@ class TierTargets:
 
 
 @dataclass(frozen=True)
-class Gap:
-    """A target achieved by some of the countries but not all."""
-
-    target: str
-    title: str
-    tier: int
-    achieved_by: tuple[CountryRef, ...]
-    left_out: tuple[CountryRef, ...]
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """An unmet benchmark where the EU side must act, and the countries it holds back."""
-
-    benchmark: str
-    statement: str
-    target: str
-    title: str
-    who: str
-    who_words: str
-    countries: tuple[CountryRef, ...]
-
-
-@dataclass(frozen=True)
-class Priority:
-    """A country one or two benchmarks from its next tier, and those benchmarks."""
-
-    country: str
-    name: str
-    area: str
-    tier: int
-    next_tier: int
-    next_tier_words: str
-    missing: tuple[Cause, ...]
-
-
-@dataclass(frozen=True)
 class AreaPage:
     """An area's page at `as_of`."""
 
@@ -144,8 +113,6 @@ def _target_row(catalogue: Catalogue, target: Target, achieved: Sequence[str]) -
 def build(catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date, area: str) -> AreaPage:
     """Return the page of the area `area` at `as_of`. KeyError for an unknown area."""
     record = catalogue.area(area)
-    index = benchmark_index(catalogue)
-    names = {c.code: c.name for c in catalogue.countries}
     standings = evaluation.standings(as_of, areas=[area])
     coverage = coverage_counts(catalogue, evaluation, as_of)
     tiers = tuple(
@@ -177,39 +144,8 @@ def build(catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date, area: st
         cells=tuple(cell(catalogue, s, coverage) for s in standings),
         tiers=tiers,
         divergence=spreads(catalogue, evaluation, as_of, [area], now=standings)[0],
-        gaps=tuple(
-            Gap(
-                target=g.target,
-                title=catalogue.target(g.target).title,
-                tier=g.tier,
-                achieved_by=country_refs(catalogue, g.achieved_by),
-                left_out=country_refs(catalogue, g.left_out),
-            )
-            for g in uniformity_gaps(catalogue, standings)
-        ),
-        blockers=tuple(
-            Blocker(
-                benchmark=b.benchmark,
-                statement=index[b.benchmark][1].statement,
-                target=b.target,
-                title=catalogue.target(b.target).title,
-                who=b.who,
-                who_words=labels.who_words(b.who),
-                countries=country_refs(catalogue, b.countries),
-            )
-            for b in blockers(catalogue, standings)
-        ),
-        priorities=tuple(
-            Priority(
-                country=p.country,
-                name=names[p.country],
-                area=p.area,
-                tier=p.tier,
-                next_tier=p.next_tier,
-                next_tier_words=labels.tier_words(catalogue, p.next_tier),
-                missing=causes(catalogue, p.missing),
-            )
-            for p in priorities(catalogue, standings)
-        ),
+        gaps=gaps(catalogue, standings),
+        blockers=blockers(catalogue, standings),
+        priorities=priorities(catalogue, standings),
         changes=latest_changes(catalogue, evaluation, as_of, area=area, limit=CHANGES_SHOWN),
     )

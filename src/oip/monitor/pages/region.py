@@ -1,6 +1,8 @@
-"""The region's figures as pages show them: each area's spread and trend, milestone progress.
+"""The region's figures as pages show them: each area's spread and trend, the uniformity gaps,
+the EU-side blockers, the next-step priorities and the milestones' progress.
 
-Shared by the overview and an area's page (and the regional report).
+Shared by the overview and an area's page; `build` gathers them all for the whole region (the
+regional report).
 """
 
 from __future__ import annotations
@@ -9,9 +11,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from oip import region as rules
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation, Standing
-from oip.monitor.pages.values import CountryRef, TargetRef, country_refs
+from oip.monitor.pages.values import (
+    Cause,
+    CountryRef,
+    TargetRef,
+    benchmark_index,
+    causes,
+    country_names,
+    country_refs,
+)
 from oip.presentation import labels
 from oip.region import AreaDivergence, divergence, milestone_progress, year_earlier
 
@@ -73,6 +84,59 @@ class MilestoneRow:
     count: int
     total: int
     days_left: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A target achieved by some of the countries standing in its area but not all."""
+
+    area: str
+    target: str
+    title: str
+    tier: int
+    achieved_by: tuple[CountryRef, ...]
+    left_out: tuple[CountryRef, ...]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """An unmet benchmark where the EU side must act, and the countries it holds back."""
+
+    area: str
+    benchmark: str
+    statement: str
+    target: str
+    title: str
+    who: str
+    who_words: str
+    countries: tuple[CountryRef, ...]
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A country one or two benchmarks from its next tier in an area, and those benchmarks."""
+
+    country: str
+    name: str
+    area: str
+    tier: int
+    next_tier: int
+    next_tier_words: str
+    missing: tuple[Cause, ...]
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """The whole region at `as_of`: every area's spread (and the divergence chart's rows), the
+    gaps, blockers and priorities of every area, and the milestones."""
+
+    as_of: dt.date
+    spreads: tuple[AreaSpread, ...]
+    divergence: tuple[DivergencePoint, ...]
+    gaps: tuple[Gap, ...]
+    blockers: tuple[Blocker, ...]
+    priorities: tuple[Priority, ...]
+    milestones: tuple[MilestoneRow, ...]
 
 
 def trend_words(trend: float | None) -> str:
@@ -146,4 +210,69 @@ def milestones(
             days_left=p.days_left,
         )
         for p in milestone_progress(catalogue, standings, as_of)
+    )
+
+
+def gaps(catalogue: Catalogue, standings: Sequence[Standing]) -> tuple[Gap, ...]:
+    """Return the uniformity gaps of `standings` (`oip.region.uniformity_gaps`) with titles."""
+    return tuple(
+        Gap(
+            area=g.area,
+            target=g.target,
+            title=catalogue.target(g.target).title,
+            tier=g.tier,
+            achieved_by=country_refs(catalogue, g.achieved_by),
+            left_out=country_refs(catalogue, g.left_out),
+        )
+        for g in rules.uniformity_gaps(catalogue, standings)
+    )
+
+
+def blockers(catalogue: Catalogue, standings: Sequence[Standing]) -> tuple[Blocker, ...]:
+    """Return the EU-side blockers of `standings` (`oip.region.blockers`) with their words."""
+    index = benchmark_index(catalogue)
+    return tuple(
+        Blocker(
+            area=b.area,
+            benchmark=b.benchmark,
+            statement=index[b.benchmark][1].statement,
+            target=b.target,
+            title=catalogue.target(b.target).title,
+            who=b.who,
+            who_words=labels.who_words(b.who),
+            countries=country_refs(catalogue, b.countries),
+        )
+        for b in rules.blockers(catalogue, standings)
+    )
+
+
+def priorities(catalogue: Catalogue, standings: Sequence[Standing]) -> tuple[Priority, ...]:
+    """Return the next-step priorities of `standings` (`oip.region.priorities`) with words."""
+    names = country_names(catalogue)
+    return tuple(
+        Priority(
+            country=p.country,
+            name=names[p.country],
+            area=p.area,
+            tier=p.tier,
+            next_tier=p.next_tier,
+            next_tier_words=labels.tier_words(catalogue, p.next_tier),
+            missing=causes(catalogue, p.missing),
+        )
+        for p in rules.priorities(catalogue, standings)
+    )
+
+
+def build(catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date) -> RegionFigures:
+    """Return the whole region's figures at `as_of`."""
+    now = evaluation.standings(as_of)
+    found = spreads(catalogue, evaluation, as_of, now=now)
+    return RegionFigures(
+        as_of=as_of,
+        spreads=found,
+        divergence=divergence_points(catalogue, found),
+        gaps=gaps(catalogue, now),
+        blockers=blockers(catalogue, now),
+        priorities=priorities(catalogue, now),
+        milestones=milestones(catalogue, now, as_of),
     )
