@@ -10,13 +10,9 @@ One reader for both formats; `oip.evidence.records` checks what it yields. The b
   spooled buffer (memory up to 8 MiB, then an anonymous temporary file). Every pass over
   its records reads those same bytes, so a file changed on disk between the importer's
   validation pass and its writing pass cannot give it records it did not validate.
-- **YAML structure**: aliases (`*a`), anchors (`&a`), explicit tags (`!!str`, `!x`) and merge
-  keys are refused while composing, before anything is expanded, so an alias bomb costs
-  the bytes it has; a key repeated in one mapping is refused (YAML would keep the last one
-  silently); nesting deeper than `MAX_DEPTH` levels is refused (records need four).
-- **YAML scalars**: unquoted `NO`, `yes`, `12`, `1.5` or `~` are not read as text. Booleans,
-  numbers and nulls become `NotText` (keeping the words written), so the checker can say
-  "must be a string" and show them; dates stay text (the checker reads them).
+- **YAML**: read by `oip.evidence.bounded_yaml`: no aliases, anchors or tags (an alias bomb
+  is refused before anything is expanded), no key twice in one mapping, at most 8 levels of
+  nesting; unquoted `NO`, `12` or `1.5` are `NotText`, not text, and dates stay text.
 - **CSV**: UTF-8 (a BOM is allowed), a header naming each column at most once, LF or CRLF
   line endings (a CR-only file gets a message saying so), no field longer than the `csv`
   module's limit (128 KiB; the checker's per-field limits are smaller).
@@ -39,25 +35,14 @@ from types import TracebackType
 from typing import IO, Any, Self
 
 import yaml
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import Resolver
-from yaml.scanner import Scanner
 
-try:  # libyaml's parser, when PyYAML was built with it (the wheels are)
-    from yaml._yaml import CParser
-
-    LIBYAML = True
-except ImportError:  # pragma: no cover - a PyYAML without libyaml
-    LIBYAML = False
+from oip.evidence.bounded_yaml import LOADERS as LOADERS  # the reader's YAML side
+from oip.evidence.bounded_yaml import NotText as NotText
+from oip.evidence.bounded_yaml import Refused, load
 
 MiB = 1024 * 1024
 MAX_BYTES = {".yaml": 4 * MiB, ".yml": 4 * MiB, ".csv": 128 * MiB}
 IN_MEMORY = 8 * MiB  # a file's copy spills to an anonymous temporary file beyond this
-MAX_DEPTH = 8
 TOP_KEYS = {"observations": "observation", "context_notes": "context"}
 
 CSV_COLUMNS = (
@@ -107,17 +92,6 @@ class FileProblem(Exception):
     def __init__(self, error: RecordError) -> None:
         self.error = error
         super().__init__(str(error))
-
-
-@dataclass(frozen=True, slots=True)
-class NotText:
-    """A YAML scalar written without quotes that YAML reads as a boolean, number or null."""
-
-    kind: str  # "boolean", "integer", "number"
-    text: str  # as written in the file
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class EvidenceFile:
@@ -215,116 +189,6 @@ def read_file(source: Path | EvidenceFile) -> Iterator[RawRecord]:
 # YAML
 
 
-class _Refused(Exception):
-    def __init__(self, trail: list[str | int], message: str, mark: Any) -> None:
-        self.trail = list(trail)
-        self.message = message
-        self.line = mark.line + 1 if mark is not None else None
-        super().__init__(message)
-
-
-class _BoundedComposer(Composer):
-    """PyYAML's composer, refusing aliases, anchors, tags, repeated keys and deep nesting."""
-
-    def __init__(self) -> None:
-        Composer.__init__(self)
-        self.trail: list[str | int] = []  # where the node being composed is, for messages
-        self.depth = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        step: str | int | None = None
-        if isinstance(parent, SequenceNode):
-            step = index
-        elif isinstance(parent, MappingNode) and index is not None:
-            step = index.value if isinstance(index, ScalarNode) else "?"
-        if step is not None:
-            self.trail.append(step)
-        self.depth += 1
-        try:
-            event = self.peek_event()  # type: ignore[attr-defined]
-            if isinstance(event, yaml.AliasEvent):
-                self._refuse("aliases (*name) are not allowed in evidence files", event)
-            if getattr(event, "anchor", None) is not None:
-                self._refuse("anchors (&name) are not allowed in evidence files", event)
-            if getattr(event, "tag", None) is not None:
-                self._refuse(f"tags ({event.tag}) are not allowed in evidence files", event)
-            if self.depth > MAX_DEPTH:
-                self._refuse(f"nested more than {MAX_DEPTH} levels deep", event)
-            node: Node = Composer.compose_node(self, parent, index)  # type: ignore[assignment]
-            return node
-        finally:
-            self.depth -= 1
-            if step is not None:
-                self.trail.pop()
-
-    def compose_mapping_node(self, anchor: Any) -> MappingNode:
-        start = self.get_event()  # type: ignore[attr-defined]
-        tag = self.resolve(MappingNode, None, start.implicit)  # type: ignore[attr-defined]
-        node = MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
-        seen: set[str] = set()
-        while not self.check_event(yaml.MappingEndEvent):  # type: ignore[attr-defined]
-            key_event = self.peek_event()  # type: ignore[attr-defined]
-            key = self.compose_node(node, None)
-            if isinstance(key, ScalarNode):
-                if key.value in seen:
-                    self.trail.append(key.value)
-                    self._refuse("the same key appears twice in one mapping", key_event)
-                seen.add(key.value)
-            value = self.compose_node(node, key)
-            node.value.append((key, value))
-        node.end_mark = self.get_event().end_mark  # type: ignore[attr-defined]
-        return node
-
-    def _refuse(self, message: str, event: Any) -> None:
-        raise _Refused(self.trail, message, event.start_mark)
-
-
-class _PythonLoader(_BoundedComposer, Reader, Scanner, Parser, SafeConstructor, Resolver):
-    """The bounded loader on PyYAML's pure-Python parser."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _BoundedComposer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-
-
-LOADERS: tuple[type[_BoundedComposer], ...] = (_PythonLoader,)
-if LIBYAML:
-
-    class _LibyamlLoader(_BoundedComposer, CParser, SafeConstructor, Resolver):
-        """The bounded loader on libyaml's parser: the same events, about 3.5 times faster."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            _BoundedComposer.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-
-    LOADERS = (_LibyamlLoader, _PythonLoader)
-
-
-def _not_text(kind: str) -> Any:
-    def construct(loader: SafeConstructor, node: ScalarNode) -> NotText:
-        return NotText(kind, node.value)
-
-    return construct
-
-
-# Dates stay text (the checker reads them, so a bad date is a field error); merge keys and
-# the `=` value tag would change what a record says without being visible in it.
-_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
-for _loader in LOADERS:
-    _loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
-        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
-    }
-    for _tag, _kind in (("bool", "boolean"), ("int", "integer"), ("float", "number")):
-        _loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _not_text(_kind))  # type: ignore[attr-defined]
-
-
 def _yaml_records(name: str, data: bytes) -> Iterator[RawRecord]:
     try:
         text = data.decode("utf-8-sig")
@@ -357,8 +221,8 @@ def _parse(name: str, text: str) -> Any:
     """
     for loader in LOADERS:
         try:
-            return _load(text, loader)
-        except _Refused as refused:
+            return load(text, loader)
+        except Refused as refused:
             record, field = _place(refused.trail, refused.line)
             raise FileProblem(RecordError(name, record, field, refused.message)) from None
         except yaml.YAMLError as exc:
@@ -369,15 +233,6 @@ def _parse(name: str, text: str) -> Any:
             reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "cannot parse"
             raise FileProblem(RecordError(name, where, "-", f"malformed YAML: {reason}")) from exc
     raise AssertionError("unreachable: the last loader returns or raises")  # pragma: no cover
-
-
-def _load(text: str, loader_class: type[_BoundedComposer]) -> Any:
-    """The one YAML document in `text`, read by a bounded loader (SafeConstructor: no code)."""
-    loader: Any = loader_class(text)  # type: ignore[call-arg]
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
 
 
 def _place(trail: list[str | int], line: int | None) -> tuple[str, str]:
