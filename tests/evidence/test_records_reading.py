@@ -224,7 +224,8 @@ def test_yaml_without_shared_objects_reads_as_plain_yaml_would(
 
 def test_the_reader_and_checker_load_without_django() -> None:
     code = (
-        "import sys, oip.evidence.records, oip.evidence.reading, oip.site.daterule\n"
+        "import sys, oip.evidence.records, oip.evidence.reading, oip.evidence.bounded_yaml\n"
+        "import oip.site.daterule\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     result = subprocess.run(
