@@ -12,9 +12,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oip.monitor.views.common import BadDate, parse_as_of
 from oip.site import arguments, dates
 from oip.site.daterule import EARLIEST, read_date
 
@@ -132,3 +134,21 @@ def test_a_day_count_is_accepted_exactly_when_a_date_can_be_that_old(days: int) 
     else:
         with pytest.raises(argparse.ArgumentTypeError, match="from 0 to 36500"):
             arguments.days_arg(str(days))
+
+
+@frozen
+@pytest.mark.parametrize(
+    "raw", ["1999-12-31", "2026-06-16", "20260101", "2026-W01-1", "0001-01-01"]
+)
+def test_the_monitor_refuses_a_date_in_the_rule_s_own_words(raw: str) -> None:
+    with pytest.raises(dates.DateRefused) as rule:
+        dates.parse_as_of(raw)
+    with pytest.raises(BadDate) as page:
+        parse_as_of(RequestFactory().get("/", {"as_of": raw}))
+    assert str(page.value) == str(rule.value)
+
+
+@frozen
+def test_the_monitor_reads_an_accepted_date_as_the_rule_does() -> None:
+    assert parse_as_of(RequestFactory().get("/", {"as_of": "2000-01-01"})) == EARLIEST
+    assert parse_as_of(RequestFactory().get("/")) == dt.date(2026, 6, 15)
