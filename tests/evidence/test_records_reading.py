@@ -251,3 +251,34 @@ def test_malformed_yaml_is_told_in_the_same_words_with_or_without_libyaml(
     monkeypatch.setattr(reading, "LOADERS", reading.LOADERS[-1:])
     assert str(refusal(path)) == with_libyaml
     assert ": malformed YAML: " in with_libyaml
+
+
+@given(st.integers(0, 40))
+def test_nesting_is_refused_exactly_beyond_the_limit(levels: int) -> None:
+    """Property: a note nested `levels` lists deep sits at depth levels + 4 (document,
+    observations, record, note) and is refused exactly when that exceeds MAX_DEPTH."""
+    text = "observations:\n- note: " + "[" * levels + "x" + "]" * levels + "\n"
+    for loader in reading.LOADERS:
+        if levels + 4 <= bounded_yaml.MAX_DEPTH:
+            bounded_yaml.load(text, loader)
+            continue
+        with pytest.raises(bounded_yaml.Refused) as refused:
+            bounded_yaml.load(text, loader)
+        assert refused.value.message == "nested more than 8 levels deep"
+        assert refused.value.trail[:3] == ["observations", 0, "note"]
+
+
+@given(
+    st.lists(st.sampled_from(["country", "note", "status", "x"]), min_size=1, max_size=6),
+    st.sampled_from(reading.LOADERS),
+)
+def test_a_mapping_is_refused_exactly_when_a_key_repeats(keys: list[str], loader: type) -> None:
+    text = "observations:\n- {" + ", ".join(f"{key}: v" for key in keys) + "}\n"
+    repeats = [k for i, k in enumerate(keys) if k in keys[:i]]
+    if not repeats:
+        bounded_yaml.load(text, loader)
+        return
+    with pytest.raises(bounded_yaml.Refused) as refused:
+        bounded_yaml.load(text, loader)
+    assert refused.value.trail == ["observations", 0, repeats[0]]
+    assert refused.value.message == "the same key appears twice in one mapping"
