@@ -276,3 +276,62 @@ def test_flush_empties_the_database_and_leaves_the_guard_in_place(
     assert again == before
     assert refused == [True, True]
     assert purge_rows == (0 if engine == "sqlite" else None)
+
+
+MIGRATE_WITH_DUPLICATES = """
+from django.core.management import call_command
+from django.db import connection
+from oip.catalogue.actions import load_catalogue_into_db
+from oip.catalogue.loader import load_catalogue
+from oip.site.appendonly import expected_triggers, installed_triggers
+
+call_command("migrate", "site", verbosity=0)
+call_command("migrate", "evidence", "0002", verbosity=0)
+load_catalogue_into_db(load_catalogue())
+benchmark = "eppo.working-arrangement.signed"
+with connection.cursor() as cursor:
+    cursor.execute(
+        "INSERT INTO evidence_source (url, title, publisher, excerpt, fingerprint) "
+        "VALUES ('https://example.org', 'S', 'P', '', 'src1')"
+    )
+    cursor.execute(
+        "INSERT INTO evidence_importbatch (files, recorded_at, recorded_by, created, skipped) "
+        "VALUES ('a.csv', '2025-01-01T00:00:00Z', 't', 3, 1)"
+    )
+    for day, fingerprint in [("2024-01-10", "fp1"), ("2024-01-10", "fp1"), ("2024-02-01", "fp2"),
+                             ("2024-01-10", "fp1")]:
+        cursor.execute(
+            "INSERT INTO evidence_observation (country_id, benchmark_id, status, observed_on, "
+            "recorded_at, source_id, note, recorded_by, batch_id, fingerprint) VALUES "
+            "('ME', %s, 'met', %s, '2025-01-01T00:00:00Z', "
+            "(SELECT id FROM evidence_source), '', 't', (SELECT id FROM evidence_importbatch), %s)",
+            [benchmark, day, fingerprint],
+        )
+    cursor.execute("SELECT id, fingerprint FROM evidence_observation ORDER BY id")
+    before = cursor.fetchall()
+call_command("migrate", verbosity=0)
+with connection.cursor() as cursor:
+    cursor.execute("SELECT id, fingerprint FROM evidence_observation ORDER BY id")
+    after = cursor.fetchall()
+    cursor.execute("SELECT observations_read, notes_read FROM evidence_importbatch")
+    batch = cursor.fetchone()
+tables = ["evidence_source", "evidence_importbatch", "evidence_observation",
+          "evidence_contextnote"]
+triggers = all(installed_triggers(t) == expected_triggers(t, connection.vendor) for t in tables)
+print(json.dumps([before, after, batch, triggers]))
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_migration_folds_exact_duplicates_into_the_oldest_row(
+    engine: str, tmp_path: Path
+) -> None:
+    # Concurrent imports could store the same fact twice before fingerprints were unique; the
+    # migration that makes them unique keeps the oldest row of each, once, before its triggers.
+    with scratch(engine, tmp_path / "db", "h1_migrate") as db:
+        before, after, batch, triggers = db.python(MIGRATE_WITH_DUPLICATES)
+    ids = [row[0] for row in before]
+    assert [row[1] for row in before] == ["fp1", "fp1", "fp2", "fp1"]
+    assert after == [[ids[0], "fp1"], [ids[2], "fp2"]]
+    assert batch == [4, 0]  # what the batch read: created + skipped
+    assert triggers
