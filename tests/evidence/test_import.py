@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oip.catalogue.schema import Catalogue
 from oip.evidence.actions import ImportFailed, import_evidence
@@ -331,3 +333,82 @@ def test_source_kind_is_stored(tmp_path: Path, benchmark: str) -> None:
         ("public", "Working arrangement"),
         ("restricted", "Briefing to the analysts"),
     ]
+
+
+RECORDS = st.lists(
+    st.tuples(st.integers(0, 2), st.sampled_from(["met", "partial"]), st.integers(1, 3)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=RECORDS, second=RECORDS)
+def test_counts_add_up_to_what_is_stored_whatever_the_overlap(
+    tmp_path: Path,
+    catalogue: Catalogue,
+    first: list[tuple[int, str, int]],
+    second: list[tuple[int, str, int]],
+) -> None:
+    benchmarks = [b.id for _, b in catalogue.benchmarks()][:3]
+
+    def file(name: str, records: list[tuple[int, str, int]]) -> Path:
+        lines = [
+            yaml_record(benchmarks[b], status=status, observed_on=f"2024-0{month}-01")
+            for b, status, month in records
+        ]
+        return write(tmp_path, name, "observations:\n" + "".join(lines))
+
+    before = Observation.objects.count()
+    known = set(Observation.objects.values_list("fingerprint", flat=True))
+    results = [
+        import_evidence([file("a.yaml", first)], recorded_by="a"),
+        import_evidence([file("b.yaml", second)], recorded_by="a"),
+    ]
+    stored = set(Observation.objects.values_list("fingerprint", flat=True))
+    assert (
+        sum(r.created for r in results)
+        == len(stored - known)
+        == Observation.objects.count() - before
+    )
+    assert [r.created + r.skipped for r in results] == [len(first), len(second)]
+    for result in results:
+        if result.batch_id is not None:
+            assert (
+                ImportBatch.objects.get(pk=result.batch_id).observations.count() == result.created
+            )
+
+
+NOTES = st.lists(
+    st.tuples(st.sampled_from(["k1", "k2", "k3"]), st.sampled_from(["Body one.", "Body two."])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(notes=NOTES)
+def test_a_note_key_is_refused_exactly_when_it_would_name_two_contents(
+    tmp_path: Path, notes: list[tuple[str, str]]
+) -> None:
+    stored = dict(ContextNote.objects.values_list("key", "body"))
+    path = write(
+        tmp_path, "notes.yaml", "context_notes:\n" + "".join(note_yaml(k, body=b) for k, b in notes)
+    )
+    contents: dict[str, set[str]] = {}
+    for key, body in [*stored.items(), *notes]:
+        contents.setdefault(key, set()).add(body)
+    clashing = {key for key, bodies in contents.items() if len(bodies) > 1}
+    if clashing:
+        with pytest.raises(ImportFailed) as failed:
+            import_evidence([path], recorded_by="a")
+        assert {e.field for e in failed.value.errors} == {"key"}
+        assert dict(ContextNote.objects.values_list("key", "body")) == stored
+        return
+    result = import_evidence([path], recorded_by="a")
+    assert result.context_created == len({k for k, _ in notes} - set(stored))
+    assert result.context_created + result.context_skipped == len(notes)
