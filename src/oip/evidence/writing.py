@@ -82,7 +82,7 @@ def _busy(exc: OperationalError) -> bool:
 
 
 class ObservationInsert:
-    """Plain multi-row INSERTs of validated observations.
+    """Plain INSERTs of validated observations, many rows per call (`executemany`).
 
     The rows were validated in full by the first pass; building a model instance per row
     only to have `bulk_create` take it apart again was half of the import's time. Values
