@@ -278,7 +278,10 @@ def test_reports_use_the_one_wording_of_the_labels(rendered: dict[str, Any]) -> 
     country: Report = rendered["reports"]["country"]
     eppo = next(a for a in country.data["summary"] if a.area == "eppo")
     assert (eppo.status, eppo.status_label, eppo.status_mark) == ("suspended", "suspended", "⊘")
-    assert eppo.who_must_act == ("the EU and Montenegro together",)
+    assert eppo.missing_words == "1 benchmark: 1 for the EU and Montenegro together"
+    assert (
+        "1 incremental — 1 benchmark: 1 for the EU and Montenegro together" in rendered["country"]
+    )
 
 
 def test_report_download_is_a_dated_pdf(rendered: dict[str, Any]) -> None:

@@ -1,28 +1,23 @@
-"""The country report: where one country stands in every area, why, and what changed."""
+"""The country report: where one country stands in every area, why, and what changed.
+
+Built from the monitor's country page (`oip.monitor.pages.country`): the same standings, the
+same words, the same tier timeline; the report adds the citations and every change since a
+day (the page shows the latest few).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from oip.catalogue.fetch import current_catalogue, current_version
-from oip.conditionality.types import Change
-from oip.presentation.labels import area_short
+from oip.monitor.pages import country as country_page
+from oip.monitor.pages.values import latest_changes
+from oip.region import year_earlier
 from oip.reports import publication
 from oip.reports.citations import Citations, notes, observations
 from oip.reports.explain import Explainer, milestones
 from oip.reports.values import Report, UnknownCountry
 from oip.standings.evaluation import evaluation
-from oip.standings.region import year_earlier
-
-
-def _series_dates(changes: Sequence[Change], since: dt.date, as_of: dt.date) -> list[dt.date]:
-    """Return the dates a tier-over-time chart needs: its start, every change, and `as_of`."""
-    start = min([since, *(c.on for c in changes)]) if changes else since
-    start = min(start, as_of)
-    days = {start, as_of}
-    days.update(change.on for change in changes)
-    return sorted(d for d in days if d <= as_of)
 
 
 def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> Report:
@@ -30,34 +25,29 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
     year earlier). Raises `UnknownCountry` for a code not in the catalogue.
 
     `data` keys: code, name, summary (AreaStanding per area), timeline (chart rows {date,
-    area, tier}), changes (ChangeRow), milestones (MilestoneRow), notes (NoteRow).
+    area, tier}: the page's tier timeline), changes (ChangeRow, oldest first), milestones
+    (MilestoneRow), notes (NoteRow).
     """
     catalogue = current_catalogue()
-    names = {c.code: c.name for c in catalogue.countries}
     code = code.upper()
-    if code not in names:
+    if code not in catalogue.country_codes():
         raise UnknownCountry(code)
     since = since or year_earlier(as_of)
     version = current_version()
     engine = evaluation()
+    shown = observations(as_of, code)
+    first_observed = min((o.observed_on for o in shown.values()), default=None)
+    page = country_page.build(catalogue, engine, as_of, code, first_observed=first_observed)
     citations = Citations()
-    explainer = Explainer(catalogue, engine, observations(as_of, code), citations)
+    explainer = Explainer(catalogue, engine, shown, citations)
 
+    summary = tuple(explainer.area_standing(a) for a in page.areas)
+    changes = latest_changes(catalogue, engine, as_of, since=since, country=code)
+    change_rows = tuple(explainer.change(c) for c in reversed(changes))
     standings = engine.standings(as_of, countries=[code])
-    summary = tuple(explainer.area_standing(s) for s in standings)
-    changes_all = engine.changes(as_of, countries=[code])
-    changes = tuple(explainer.change(c) for c in changes_all if c.on >= since)
-    dates = _series_dates(changes_all, since, as_of)
-    series = engine.series(dates, countries=[code])
-    titles = {a.id: area_short(catalogue, a.id) for a in catalogue.areas}
-    timeline = [
-        {"date": day.isoformat(), "area": titles[s.area], "tier": s.tier}
-        for day in dates
-        for s in series[day]
-    ]
-    note_rows = notes(citations, as_of, code, names)  # cites: before the reference list
+    note_rows = notes(citations, as_of, code, {code: page.country.name})  # cites: before the list
 
-    name = names[code]
+    name = page.country.name
     title = f"{name}: operational integration with the EU"
     permalink = publication.public_url(f"/countries/{code}/", as_of=as_of.isoformat())
     return Report(
@@ -88,9 +78,9 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
             "code": code,
             "name": name,
             "summary": summary,
-            "timeline": timeline,
-            "changes": changes,
-            "milestones": milestones(catalogue, standings, [code]),
+            "timeline": [point.as_row() for point in page.timeline],
+            "changes": change_rows,
+            "milestones": milestones(catalogue, standings, as_of, [code]),
             "notes": note_rows,
         },
     )

@@ -1,34 +1,30 @@
-"""Turn the engine's standings, benchmark states and changes into a report's explained rows.
+"""Turn the monitor's page read models into a report's rows, each citing what it rests on.
 
-Every row cites the observation it rests on (through `Citations`) and carries its words from
-`oip.presentation.labels`, so a report says what the monitor's pages say.
+The pages (`oip.monitor.pages`) already hold what a standing, a benchmark or a change shows,
+words included; a report adds the numbered source of every observation it shows (through
+`Citations`) and, for a change, the state on its day of each benchmark that caused it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
-from oip.conditionality.types import BenchmarkState, Change, Standing
+from oip.conditionality.types import Standing
 from oip.evidence.models import Observation
-from oip.presentation.labels import (
-    BENCHMARK_STATUS,
-    CHANGE_KIND,
-    STANDING_STATUS,
-    area_short,
-    who_words,
-)
+from oip.monitor.pages import country as country_page
+from oip.monitor.pages.values import BenchmarkRow, ChangeRow, TargetGroup, benchmark_row
+from oip.region import milestone_progress
+from oip.reports import values
 from oip.reports.citations import Citations
-from oip.reports.values import AreaStanding, ChangeRow, Evidence, MilestoneRow
-from oip.vocabulary import WHO
-
-# Who must act for a standing's next tier, EU side first: the EU alone, jointly, the country.
-_WHO_ORDER = tuple(sorted(WHO, key=lambda who: who == "country"))
+from oip.reports.values import AreaStanding, Evidence, MilestoneRow
 
 
 class Explainer:
-    """Explains one evaluation's values against `catalogue`, citing from `observations`."""
+    """Explains page values of one evaluation against `catalogue`, citing from `observations`
+    (the observations the report may show, by id)."""
 
     def __init__(
         self,
@@ -40,123 +36,123 @@ class Explainer:
         self.catalogue = catalogue
         self.engine = engine
         self.names = {c.code: c.name for c in catalogue.countries}
-        self.index = catalogue.benchmark_index()
         self.observations = observations
         self.citations = citations
 
-    def evidence(self, country: str, state: BenchmarkState) -> Evidence:
-        """Return `state` of a benchmark in `country` as a row, citing its observation."""
-        target, benchmark = self.index[state.benchmark]
+    def evidence(self, country: str, group: TargetGroup, row: BenchmarkRow) -> Evidence:
+        """Return a benchmark row of `group` as evidence, citing its observation if shown."""
         reference = None
         note = ""
-        observation = self.observations.get(state.observation_id) if state.observation_id else None
+        observation = self.observations.get(row.observation_id) if row.observation_id else None
         if observation is not None:
             reference = self.citations.cite(
                 observation.source, f"{country} {observation.observed_on.isoformat()}"
             )
             note = observation.note
-        mark, words = BENCHMARK_STATUS[state.status]
         return Evidence(
-            benchmark=state.benchmark,
-            statement=benchmark.statement,
-            target=target.id,
-            target_title=target.title,
-            tier=target.tier,
-            status=state.status,
-            status_label=words,
-            status_mark=mark,
-            who=state.who,
-            who_label=who_words(state.who, self.names[country]),
+            benchmark=row.benchmark,
+            statement=row.statement,
+            target=group.target,
+            target_title=group.title,
+            tier=group.tier,
+            status=row.status,
+            status_label=row.status_words,
+            status_mark=row.status_mark,
+            who=row.who,
+            who_label=row.who_words,
             observed_on=(
-                state.observed_on.isoformat()
-                if observation is not None and state.observed_on is not None
+                row.observed_on.isoformat()
+                if observation is not None and row.observed_on is not None
                 else None
             ),
             reference=reference,
             note=note,
         )
 
-    def area_standing(self, standing: Standing) -> AreaStanding:
-        """Return `standing` explained: what holds its tier, what the next tier misses."""
-        area = self.catalogue.area(standing.area)
-        missing = tuple(self.evidence(standing.country, s) for s in standing.missing)
-        who = [
-            who_words(key, self.names[standing.country])
-            for key in _WHO_ORDER
-            if any(m.who == key for m in missing)
-        ]
-        mark, words = STANDING_STATUS[standing.status]
+    def groups(self, country: str, groups: Sequence[TargetGroup]) -> tuple[Evidence, ...]:
+        """Return every row of `groups` as evidence, in order."""
+        return tuple(self.evidence(country, g, row) for g in groups for row in g.rows)
+
+    def area_standing(self, area: country_page.AreaStanding) -> AreaStanding:
+        """Return a country page's area standing explained: what holds it, what is missing."""
+        cell = area.cell
         return AreaStanding(
-            area=area.id,
-            area_title=area.title,
-            area_short=area_short(self.catalogue, area.id),
-            tier=standing.tier,
-            tier_name=self.catalogue.tier_name(standing.tier),
-            raw_tier=standing.raw_tier,
-            status=standing.status,
-            status_label=words,
-            status_mark=mark,
-            since=standing.since.isoformat() if standing.since else None,
-            notice_until=standing.notice_until.isoformat() if standing.notice_until else None,
-            next_tier=standing.next_tier,
+            area=cell.area,
+            area_title=cell.area_title,
+            area_short=cell.area_short,
+            tier=cell.tier,
+            tier_name=cell.tier_name,
+            raw_tier=cell.raw_tier,
+            status=cell.status,
+            status_label=cell.status_words,
+            status_mark=cell.status_mark,
+            since=cell.since.isoformat() if cell.since else None,
+            notice_until=cell.notice_until.isoformat() if cell.notice_until else None,
+            next_tier=cell.next_tier,
             next_tier_name=(
-                self.catalogue.tier_name(standing.next_tier)
-                if standing.next_tier is not None
-                else None
+                self.catalogue.tier_name(cell.next_tier) if cell.next_tier is not None else None
             ),
-            holding=tuple(self.evidence(standing.country, s) for s in standing.holding),
-            missing=missing,
-            who_must_act=tuple(who),
-            suspended_by=standing.suspended_by,
+            holding=self.groups(cell.country, area.holding),
+            missing=self.groups(cell.country, area.missing),
+            missing_words=area.missing_words,
+            suspended_by=cell.suspended_by,
         )
 
-    def change(self, change: Change) -> ChangeRow:
-        """Return `change` with the states, on its day, of the benchmarks that caused it."""
-        causes = tuple(
-            self.evidence(change.country, self.engine.benchmark_state(change.country, b, change.on))
-            for b in change.cause
-            if b in self.index
-        )
-        return ChangeRow(
+    def change(self, change: ChangeRow) -> values.ChangeRow:
+        """Return a page's change row with the state, on its day, of each benchmark that
+        caused it."""
+        name = self.names[change.country]
+        causes = []
+        for cause in change.cause:
+            state = self.engine.benchmark_state(change.country, cause.benchmark, change.on)
+            target = self.catalogue.target(cause.target)
+            group = TargetGroup(target.id, target.title, target.tier)
+            row = benchmark_row(self.catalogue, state, name)
+            causes.append(self.evidence(change.country, group, row))
+        return values.ChangeRow(
             on=change.on.isoformat(),
             country=change.country,
-            country_name=self.names[change.country],
+            country_name=change.country_name,
             area=change.area,
-            area_title=self.catalogue.area(change.area).title,
+            area_title=change.area_title,
             kind=change.kind,
-            kind_label=CHANGE_KIND[change.kind][1],
+            kind_label=change.kind_words,
             tier_before=change.tier_before,
             tier_after=change.tier_after,
             tier_before_name=self.catalogue.tier_name(change.tier_before),
             tier_after_name=self.catalogue.tier_name(change.tier_after),
-            causes=causes,
+            causes=tuple(causes),
         )
 
 
 def milestones(
-    catalogue: Catalogue, standings: Sequence[Standing], countries: Iterable[str]
+    catalogue: Catalogue,
+    standings: Sequence[Standing],
+    as_of: dt.date,
+    countries: Iterable[str],
 ) -> tuple[MilestoneRow, ...]:
-    """Return each milestone with, per country, how many of its targets are achieved."""
-    achieved: dict[str, set[str]] = {}
-    for s in standings:
-        achieved.setdefault(s.country, set()).update(s.achieved_targets)
-    titles = {t.id: t.title for t in catalogue.targets}
+    """Return each milestone with, per country, how many of its targets are achieved
+    (`oip.region.milestone_progress`): "done" when all, "partly" when some, else "not yet"."""
+    found = {m.id: m for m in catalogue.milestones}
     rows = []
-    for milestone in catalogue.milestones:
-        total = len(milestone.targets)
-        progress = []
-        for code in countries:
-            done = sum(t in achieved.get(code, set()) for t in milestone.targets)
-            label = "done" if total and done == total else ("partly" if done else "not yet")
-            progress.append((code, label, done, total))
+    for progress in milestone_progress(catalogue, standings, as_of, countries=list(countries)):
+        milestone = found[progress.milestone]
         rows.append(
             MilestoneRow(
                 id=milestone.id,
                 title=milestone.title,
-                due=milestone.due.isoformat(),
+                due=progress.due.isoformat(),
                 description=milestone.description,
-                targets=tuple(titles.get(t, t) for t in milestone.targets),
-                progress=tuple(progress),
+                targets=tuple(catalogue.target(t).title for t in progress.targets),
+                progress=tuple(
+                    (
+                        c.country,
+                        "done" if c.reached else ("partly" if c.started else "not yet"),
+                        c.done,
+                        c.total,
+                    )
+                    for c in progress.countries
+                ),
             )
         )
     return tuple(rows)

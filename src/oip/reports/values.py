@@ -1,7 +1,8 @@
 """The values a report is made of: plain frozen data that `oip.reports.render` lays out.
 
-Strings, numbers, dates and tuples only; every word is already chosen (from
-`oip.presentation.labels`), so the templates decide nothing.
+Strings, numbers, dates and tuples only, filled from the monitor's page read models
+(`oip.monitor.pages`) with the citations a publication adds; every word is already chosen
+(from `oip.presentation.labels`, through the pages), so the templates decide nothing.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class AreaStanding:
     next_tier_name: str | None
     holding: tuple[Evidence, ...]
     missing: tuple[Evidence, ...]
-    who_must_act: tuple[str, ...]  # labels, EU side first
+    missing_words: str  # "3 benchmarks: 1 for Montenegro, 2 for the EU", as on the page
     suspended_by: tuple[str, ...]
 
     @property
