@@ -192,3 +192,37 @@ def test_oip_serve_refuses_bad_environment_values(
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "OIP_DATA_VERSION_TTL",
+            "2s",
+            "OIP_DATA_VERSION_TTL must be a number from 0 to 3600, got '2s'",
+        ),
+        (
+            "OIP_REPORT_QUEUE",
+            "many",
+            "OIP_REPORT_QUEUE must be a whole number from 0 to 64, got 'many'",
+        ),
+        ("OIP_PUBLIC_URL", "javascript:alert(1)", "OIP_PUBLIC_URL must be an absolute http:// or"),
+    ],
+)
+def test_the_cli_names_a_bad_variable_without_a_traceback(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = subprocess.run(
+        [OIP, "check"],
+        env=clean_env(OIP_VAR=str(tmp_path), **{variable: value}),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"ImproperlyConfigured: {message}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
