@@ -7,10 +7,12 @@ The throttle's budget is reserved before the password is checked, so a burst can
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import unicodedata
 
 import pytest
+import time_machine
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from hypothesis import given
@@ -108,6 +110,24 @@ def test_the_limit_refuses_the_next_attempt_with_the_window_left() -> None:
         throttle.begin({"user": "ann"})
     assert 598 <= refused.value.retry_after <= 600
     throttle.begin({"user": "bob"})  # another identity is not affected
+
+
+def test_the_window_starts_at_the_first_failure_and_then_ends() -> None:
+    throttle = Throttle("t4", limit=2, window=60)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC), tick=False) as clock:
+        throttle.begin({"user": "gina"})
+        clock.shift(30)
+        throttle.begin({"user": "gina"})
+        clock.shift(10)
+        with pytest.raises(Throttled) as refused:
+            throttle.begin({"user": "gina"})
+        assert refused.value.retry_after == 20  # 60 s from the first failure
+        clock.shift(21)
+        throttle.begin({"user": "gina"})  # a new window
+        throttle.begin({"user": "gina"})
+        with pytest.raises(Throttled) as again:
+            throttle.begin({"user": "gina"})
+        assert again.value.retry_after == 60
 
 
 def test_refused_attempts_reserve_nothing_on_the_other_identities() -> None:

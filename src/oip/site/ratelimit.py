@@ -77,8 +77,10 @@ class Throttle:
         count_key, until_key = self._keys(kind, value)
         until = cache.get(until_key)
         if until is None or until <= now:
-            # A new window. `add` is atomic: of two concurrent first failures one wins.
-            cache.add(until_key, now + self.window, timeout=self.window)
+            # A new window. `add` is atomic: of two concurrent first failures one wins, and
+            # an existing count is never reset. The end outlives the count by a second, so a
+            # count can never be read against the next window's end.
+            cache.add(until_key, now + self.window, timeout=self.window + 1)
             cache.add(count_key, 0, timeout=self.window)
             until = cache.get(until_key, now + self.window)
         try:
