@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import django
 from django.conf import settings
+from django.db import close_old_connections
 
 from oip.reports import store
 from oip.reports.build import country_report, region_report
@@ -40,6 +41,18 @@ def build_and_render(
     """Build the report (a country's when `code` is given, else the region's) and render it."""
     report = country_report(code, as_of, since) if code else region_report(as_of, since)
     return store.render(report, fmt)
+
+
+def _in_helper(
+    code: str | None, as_of: dt.date, since: dt.date | None, fmt: store.Format
+) -> store.Stored:
+    # The helper lives outside Django's request cycle: drop a connection that broke or aged
+    # (e.g. PostgreSQL restarted) before and after each job, as a request would.
+    close_old_connections()
+    try:
+        return build_and_render(code, as_of, since, fmt)
+    finally:
+        close_old_connections()
 
 
 def _pool_instance() -> ProcessPoolExecutor:
@@ -76,7 +89,7 @@ def render_report(
         return build_and_render(code, as_of, since, fmt)
     pool = _pool_instance()
     try:
-        return pool.submit(build_and_render, code, as_of, since, fmt).result()
+        return pool.submit(_in_helper, code, as_of, since, fmt).result()
     except BrokenProcessPool as exc:
         _discard(pool)
         raise RenderFailed("the report renderer stopped; try again") from exc
