@@ -156,6 +156,11 @@ def import_evidence(
             observations_read=plan.observations_read,
             notes_read=plan.notes_read,
         )
+        # Facts already committed are certainly conflicts: not sending them keeps a re-import
+        # fast. Whatever else conflicts (a concurrent writer's) the database skips.
+        known = set(
+            Observation.objects.values_list("fingerprint", flat=True).iterator(chunk_size=20_000)
+        )
         created = notes_created = 0
         pending: list[tuple[Any, ...]] = []
         insert = ObservationInsert(now, recorded_by[:150], batch.pk)
@@ -165,6 +170,9 @@ def import_evidence(
             if isinstance(item, ContextRecord):
                 notes_created += _store_note(item, source_ids, batch, now, plan)
                 continue
+            if item.fingerprint in known:
+                continue
+            known.add(item.fingerprint)
             pending.append(
                 insert.row(
                     item.country,
