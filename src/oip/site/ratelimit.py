@@ -90,7 +90,8 @@ class Throttle:
             count = 1
         return count, until
 
-    def _refund(self, kind: str, value: str) -> None:
+    def refund(self, kind: str, value: str) -> None:
+        """Give back one reserved failure of one identity (never below zero)."""
         count_key, _ = self._keys(kind, value)
         try:
             if (cache.get(count_key) or 0) > 0:
@@ -138,13 +139,13 @@ class Attempt:
             if kind in cleared:
                 self.throttle.clear(kind, value)
             else:
-                self.throttle._refund(kind, value)
+                self.throttle.refund(kind, value)
         self.reserved = {}
 
     def cancelled(self) -> None:
         """The attempt was not judged (refused, or the server failed): refund everything."""
         for kind, value in self.reserved.items():
-            self.throttle._refund(kind, value)
+            self.throttle.refund(kind, value)
         self.reserved = {}
 
 
