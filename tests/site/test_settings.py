@@ -1,6 +1,8 @@
-"""Production mode refuses unsafe settings at start-up, and DEBUG is off unless asked for.
+"""Production mode refuses unsafe settings at start-up (Django's W009 rule for the secret key,
+an invalid OIP_PUBLIC_URL, hosts, DEBUG) and warns without TLS; every malformed value is refused
+naming its variable; DEBUG is off unless asked for; `oip serve` runs gunicorn without it.
 
-Each case imports the settings in a fresh process with a controlled environment.
+Each case imports the settings (or runs `oip`) in a fresh process with a controlled environment.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from tests.hardening.procs import OIP, clean_env
 from tests.site.serving import serve
 
-GOOD_KEY = "k3y-" + "x7Q9" * 12  # 52 characters, 6 different ones
+GOOD_KEY = "k3y-" + "x7Q9" * 12  # 52 characters, 8 different ones
 READ = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'hsts': s.SECURE_HSTS_SECONDS, "
