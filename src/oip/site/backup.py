@@ -259,7 +259,7 @@ def _check_target(target: Path, using: str) -> None:
             f"{target} is a directory; give the backup file's name, e.g. {suggestion}"
         )
     live = _live_database_file(using)
-    candidates = [target, target.with_name(target.name.removesuffix(SIDECAR_SUFFIX))]
+    candidates = [target, sidecar_path(target)]  # neither may be the live database
     if live is not None and any(
         _is_live_database(c, using) or c.resolve() == live.resolve() for c in candidates
     ):
