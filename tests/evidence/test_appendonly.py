@@ -28,7 +28,7 @@ from oip.site.appendonly import (
     trigger_sql,
 )
 from tests.hardening.procs import ENGINES, scratch
-from tests.scenario import import_scenario
+from tests.scenario import import_scenario, scenario_yaml
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +335,34 @@ def test_the_migration_folds_exact_duplicates_into_the_oldest_row(
     assert after == [[ids[0], "fp1"], [ids[2], "fp2"]]
     assert batch == [4, 0]  # what the batch read: created + skipped
     assert triggers
+
+
+GUARDED = """
+from django.db import IntegrityError, connection, transaction
+from oip.site.appendonly import expected_triggers, installed_triggers
+tables = ["evidence_source", "evidence_importbatch", "evidence_observation",
+          "evidence_contextnote"]
+refused = []
+for statement in ("DELETE FROM evidence_observation", "UPDATE evidence_source SET title = 'x'"):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+        refused.append(False)
+    except IntegrityError:
+        refused.append(True)
+triggers = all(installed_triggers(t) == expected_triggers(t, connection.vendor) for t in tables)
+from oip.evidence.models import Observation
+print(json.dumps([Observation.objects.count(), triggers, refused]))
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_restored_database_is_guarded_like_the_original(engine: str, tmp_path: Path) -> None:
+    data = tmp_path / "scenario.yaml"
+    data.write_text(scenario_yaml(), encoding="utf-8")
+    with scratch(engine, tmp_path / "db", "h1_restore") as db:
+        db.python(f"from tests.hardening.dbstate import prepare\nprepare({str(data)!r})\nprint(1)")
+        backup = db.var / "before.backup"
+        db.oip("backup", str(backup))
+        db.oip("restore", "--force", str(backup))
+        assert db.python(GUARDED) == [14, True, [True, True]]
