@@ -366,3 +366,15 @@ def test_a_restored_database_is_guarded_like_the_original(engine: str, tmp_path:
         db.oip("backup", str(backup))
         db.oip("restore", "--force", str(backup))
         assert db.python(GUARDED) == [14, True, [True, True]]
+
+
+def test_related_managers_cannot_detach_or_remove_rows(stored: None) -> None:
+    batch = ImportBatch.objects.exclude(observations=None).first()
+    before = table_rows(Observation)
+    with pytest.raises(AppendOnlyError):
+        batch.observations.clear()
+    with pytest.raises(AppendOnlyError):
+        batch.observations.all().delete()
+    with pytest.raises(AppendOnlyError):
+        batch.observations.update(note="x")
+    assert table_rows(Observation) == before
