@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,8 +27,8 @@ from oip.site import headers
 from oip.site.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = Path(os.environ.get("OIP_HOME", Path.cwd()))
-VAR_DIR = Path(os.environ.get("OIP_VAR", PROJECT_DIR / "var"))
+PROJECT_DIR = Path(env_str("OIP_HOME") or Path.cwd())
+VAR_DIR = Path(env_str("OIP_VAR") or PROJECT_DIR / "var")
 
 
 OIP_ENV = env_str("OIP_ENV", "development")
