@@ -99,12 +99,13 @@ def test_sources_are_numbered_in_order_of_first_citation(cited: list[tuple[int, 
         assert list(ref.cited_for) == list(dict.fromkeys(w for p, w in cited if p == pk and w))
 
 
-def test_tiers_read_in_the_catalogues_words() -> None:
+def test_tiers_read_as_on_the_monitor() -> None:
     assert tiers(load_catalogue()) == (
-        (0, "none"),
-        (1, "incremental"),
-        (2, "structural"),
-        (3, "transformational"),
+        ("?", "not assessed"),
+        ("0", "no tier yet"),
+        ("1", "incremental"),
+        ("2", "structural"),
+        ("3", "transformational"),
     )
 
 

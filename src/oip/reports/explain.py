@@ -80,6 +80,10 @@ class Explainer:
             area=cell.area,
             area_title=cell.area_title,
             area_short=cell.area_short,
+            assessed=cell.is_assessed,
+            mark=cell.mark,
+            words=cell.words,
+            css=cell.css,
             tier=cell.tier,
             tier_name=cell.tier_name,
             raw_tier=cell.raw_tier,
@@ -119,8 +123,8 @@ class Explainer:
             kind_label=change.kind_words,
             tier_before=change.tier_before,
             tier_after=change.tier_after,
-            tier_before_name=self.catalogue.tier_name(change.tier_before),
-            tier_after_name=self.catalogue.tier_name(change.tier_after),
+            tier_before_words=change.tier_before_words,
+            tier_after_words=change.tier_after_words,
             causes=tuple(causes),
         )
 

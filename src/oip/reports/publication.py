@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from oip.catalogue.schema import Catalogue
+from oip.presentation.labels import NO_TIER_YET, NOT_ASSESSED
 from oip.standings.version import last_updated
 from oip.vocabulary import TIER_NAMES
 
@@ -32,6 +33,13 @@ def citation(title: str, as_of: dt.date, version: str, permalink: str) -> str:
     )
 
 
-def tiers(catalogue: Catalogue) -> tuple[tuple[int, str], ...]:
-    """Return (level, name) of every tier, 0 included, in the catalogue's words."""
-    return tuple((level, catalogue.tier_name(level)) for level in sorted(TIER_NAMES))
+def tier_name(catalogue: Catalogue, level: int) -> str:
+    """Return the name a report gives tier `level`: the catalogue's, "no tier yet" for 0."""
+    return catalogue.tier_name(level) if level else NO_TIER_YET
+
+
+def tiers(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
+    """Return the (mark, words) a report shows for a standing: "not assessed" (no evidence),
+    "no tier yet" (tier 0) and every tier by the catalogue's name, as the monitor shows them."""
+    named = tuple((str(level), tier_name(catalogue, level)) for level in sorted(TIER_NAMES))
+    return (("?", NOT_ASSESSED), *named)

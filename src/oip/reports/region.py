@@ -60,7 +60,7 @@ def _divergence(
                 "trend_label": spread.trend_label,
                 "trend_signed": f"{spread.trend:+.2f}" if spread.trend is not None else None,
                 "tiers_named": [
-                    (code, names[code], tier, catalogue.tier_name(tier))
+                    (code, names[code], tier, publication.tier_name(catalogue, tier))
                     for code, tier in tiers.items()
                 ],
                 "leaders": [names[c] for c in leaders(tiers)],
@@ -77,7 +77,7 @@ def _gaps(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict
             "area_title": catalogue.area(g.area).title,
             "target_title": g.title,
             "tier": g.tier,
-            "tier_name": catalogue.tier_name(g.tier),
+            "tier_name": publication.tier_name(catalogue, g.tier),
             "achieved_by": [c.name for c in g.achieved_by],
             "left_out": [c.name for c in g.left_out],
         }
@@ -110,9 +110,9 @@ def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> lis
             "country": p.name,
             "area_title": catalogue.area(p.area).title,
             "tier": p.tier,
-            "tier_name": catalogue.tier_name(p.tier),
+            "tier_name": publication.tier_name(catalogue, p.tier),
             "next_tier": p.next_tier,
-            "next_tier_name": catalogue.tier_name(p.next_tier),
+            "next_tier_name": publication.tier_name(catalogue, p.next_tier),
             "missing": [
                 (
                     m.statement,

@@ -88,6 +88,10 @@ class AreaStanding:
     area: str
     area_title: str
     area_short: str
+    assessed: bool  # any evidence by the report's date: without any, "not assessed", not tier 0
+    mark: str  # the tier's number, "?" when not assessed
+    words: str  # the tier's name, "no tier yet" for 0, "not assessed"
+    css: str  # "tier-0".."tier-3", "tier-na"
     tier: int
     tier_name: str
     raw_tier: int
@@ -125,8 +129,8 @@ class ChangeRow:
     kind_label: str
     tier_before: int
     tier_after: int
-    tier_before_name: str
-    tier_after_name: str
+    tier_before_words: str  # "tier 2 · structural", "no tier yet"
+    tier_after_words: str
     causes: tuple[Evidence, ...]
 
 
@@ -158,7 +162,7 @@ class Report:
     """Everything a country or regional report shows, as plain data.
 
     `sections` lists (anchor, heading) in reading order for the table of contents; `tiers`
-    the (level, name) pairs the "how to read" line explains. `data` holds the kind-specific
+    the (mark, words) pairs the "how to read" line explains, "not assessed" first. `data` holds the kind-specific
     content (see `oip.reports.country` and `oip.reports.region`).
     """
 
@@ -176,5 +180,5 @@ class Report:
     countries: tuple[tuple[str, str], ...]
     sections: tuple[tuple[str, str], ...]
     references: tuple[Reference, ...]
-    tiers: tuple[tuple[int, str], ...] = ()
+    tiers: tuple[tuple[str, str], ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
