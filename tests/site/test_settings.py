@@ -228,3 +228,28 @@ def test_the_cli_names_a_bad_variable_without_a_traceback(
     assert result.stderr.startswith(f"ImproperlyConfigured: {message}")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--workers", "0", "argument --workers: must be a whole number from 1 to 64, got '0'"),
+        ("--threads", "x", "argument --threads: must be a whole number from 1 to 256, got 'x'"),
+        ("--port", "70000", "argument --port: must be a whole number from 1 to 65535, got '70000'"),
+    ],
+)
+def test_oip_serve_refuses_bad_options(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    result = subprocess.run(
+        [OIP, "serve", option, value],
+        env=clean_env(OIP_VAR=str(tmp_path)),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

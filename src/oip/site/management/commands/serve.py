@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +22,15 @@ from django.core.management.base import BaseCommand, CommandError
 from oip.site.env import env_bool, env_int, env_str
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (the bounds of the env values)."""
+
+    def parse(text: str) -> int:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+            raise ArgumentTypeError(f"must be a whole number from {low} to {high}, got {text!r}")
+        return int(text)
+
+    return parse
 
 
 class Command(BaseCommand):
@@ -35,16 +40,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--host", default=None, help="address to bind (default HOST or 127.0.0.1)"
         )
-        parser.add_argument("--port", type=int, default=None, help="port (default PORT or 8000)")
+        parser.add_argument(
+            "--port", type=_whole(1, 65535), default=None, help="port (default PORT or 8000)"
+        )
         parser.add_argument(
             "--workers",
-            type=_positive,
+            type=_whole(1, 64),
             default=None,
             help="worker processes (default 2, or OIP_WORKERS)",
         )
         parser.add_argument(
             "--threads",
-            type=_positive,
+            type=_whole(1, 256),
             default=None,
             help="threads per worker (default 4, or OIP_THREADS)",
         )
