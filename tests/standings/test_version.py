@@ -16,7 +16,7 @@ from oip.evidence.actions import import_evidence, record_observation
 from oip.evidence.records import SourceRecord
 from oip.site.models import DataVersion, bump_data_version, read_data_version
 from oip.standings.version import data_version, forget_data_version
-from tests.hardening.procs import postgres_scratch, running_on_postgres
+from tests.hardening.procs import postgres_scratch, running_on_postgres, sqlite_scratch
 
 SOURCE = SourceRecord(
     url="https://example.org/v",
@@ -93,7 +93,8 @@ def test_the_version_is_bumped_only_inside_a_transaction() -> None:
 
 @pytest.mark.django_db
 def test_a_missing_row_is_recreated_by_the_next_write() -> None:
-    # After `flush` the row is gone (the migration created it); the next write brings it back.
+    # A new database has no row (it counts as empty), nor has one after `flush`: the next
+    # write creates it.
     DataVersion.objects.all().delete()
     assert read_data_version() == "0"
     with transaction.atomic():
@@ -198,3 +199,16 @@ def test_a_write_that_took_a_lower_id_but_committed_later_changes_the_version(
         a, b, after_b, after_a = db.python(f"BENCHMARK = {benchmark!r}\n" + LOWER_ID_COMMITS_LATER)
     assert a < b  # the later commit took the lower id: max(id) would not change
     assert after_a != after_b
+
+
+def test_a_new_database_has_no_version_row_and_counts_as_empty(tmp_path: Path) -> None:
+    # `oip restore` without --force accepts only an empty database: the version row must not
+    # make a just-migrated one look used.
+    with sqlite_scratch(tmp_path / "db") as db:
+        assert db.python(
+            "from django.core.management import call_command\n"
+            "call_command('migrate', verbosity=0)\n"
+            "from oip.site.backup import database_is_empty\n"
+            "from oip.site.models import read_data_version\n"
+            "print(json.dumps([database_is_empty(), read_data_version()]))"
+        ) == [True, "0"]

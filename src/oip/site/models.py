@@ -48,7 +48,8 @@ def bump_data_version(using: str = "default") -> str:
     token = new_token()
     rows = DataVersion.objects.using(using).filter(pk=SINGLETON)
     if not rows.update(counter=models.F("counter") + 1, token=token):
-        # The row is missing only after a flush; whoever creates it first wins, then we bump.
+        # No row before the first write (so a new database counts as empty for `oip restore`)
+        # or after a flush: whoever creates it first wins, then every writer bumps it.
         DataVersion.objects.using(using).bulk_create(
             [DataVersion(pk=SINGLETON, counter=0, token=token)], ignore_conflicts=True
         )
