@@ -3,20 +3,24 @@
 One reusable base for every table that is a record (evidence, and the exchange's journal):
 
 - `AppendOnlyModel`: `save()` always INSERTs (saving a row that exists raises the database's
-  IntegrityError), `delete()` raises `AppendOnlyError`, fixtures (`loaddata`, which saves
-  with `raw=True`) are refused by a `pre_save` receiver, and both managers (`objects`, and `_base_manager`, which Django uses for related
-  objects and `refresh_from_db`) hand out an `AppendOnlyQuerySet` whose `update()`/`delete()`
-  raise. A concrete subclass that declares its own `Meta` must inherit
-  `AppendOnlyModel.Meta` to keep `base_manager_name` (a test checks every subclass).
+  IntegrityError), `delete()` raises `AppendOnlyError`, fixtures (`loaddata`, which saves with
+  `raw=True`) are refused by a `pre_save` receiver, and both managers (`objects`, and
+  `_base_manager`, which Django uses for related objects and `refresh_from_db`) hand out an
+  `AppendOnlyQuerySet` whose `update()`/`delete()` raise. A concrete subclass that declares its
+  own `Meta` must inherit `AppendOnlyModel.Meta` to keep `base_manager_name` (a test checks
+  every subclass).
 - `AppendOnlyTriggers(table, ...)`: a migration operation installing database triggers that
   refuse UPDATE and DELETE on both engines, so raw SQL cannot change a record either. The
   refusal is an integrity error (SQLite `RAISE(ABORT)`, PostgreSQL SQLSTATE 23001), which
-  Django raises as `django.db.IntegrityError`.
+  Django raises as `django.db.IntegrityError`. SQLite alters a table by rebuilding it, which
+  drops its triggers: a later migration altering one of these tables ends with this operation
+  again (a test checks that every append-only table has its triggers).
 
 What stays possible is wiping a whole database, an operator's act like dropping it: on
 PostgreSQL `TRUNCATE` (Django's `flush`, and `pg_restore --clean`, which drops the tables); on
 SQLite Django's `flush` (the `flush` command of `oip.site` declares the purge with
-`purge_allowed`) and restoring a file. See docs/decisions.md, "Append-only in the database".
+`purge_allowed`) and restoring a file. See docs/decisions.md, "The evidence store under
+concurrency".
 """
 
 from __future__ import annotations
