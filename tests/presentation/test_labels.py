@@ -144,3 +144,14 @@ def test_the_map_says_what_the_labels_say() -> None:
     assert geo.NOT_ASSESSED == labels.NOT_ASSESSED
     for status, (_, words, _, _) in geo.STATUS_MARKS.items():
         assert words == labels.STANDING_STATUS[status][1]
+
+
+def test_tier_name_without_a_catalogue_says_no_tier_yet_for_0() -> None:
+    assert [labels.tier_name(t) for t in (0, 1, 2, 3)] == [
+        "no tier yet",
+        "incremental",
+        "structural",
+        "transformational",
+    ]
+    with pytest.raises(KeyError):
+        labels.tier_name(4)

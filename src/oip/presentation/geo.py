@@ -27,7 +27,7 @@ from importlib.resources import files
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from oip.presentation.labels import NOT_ASSESSED, STANDING_STATUS
+from oip.presentation.labels import NO_TIER_YET, NOT_ASSESSED, STANDING_STATUS, tier_name
 from oip.vocabulary import TIER_NAMES
 
 __all__ = [
@@ -67,7 +67,7 @@ class TierStyle:
 
 
 def _tier_label(tier: int) -> str:
-    return f"{tier} {TIER_NAMES[tier]}"
+    return f"{tier} {tier_name(tier)}"
 
 
 # Sequential blues; relative luminance ~0.93, 0.75, 0.37, 0.08: distinct in black and white.
@@ -317,7 +317,10 @@ def _plate(x: float, y: float, text: str, style: TierStyle, mark: str | None) ->
 
 
 def _describe(name: str, tier: int | None, status: str | None) -> str:
-    words = NOT_ASSESSED if tier is None else f"tier {tier} {TIER_NAMES[tier]}"
+    if tier is None:
+        words = NOT_ASSESSED
+    else:
+        words = f"tier {tier} {TIER_NAMES[tier]}" if tier else NO_TIER_YET
     if status is not None and status in STATUS_MARKS:
         words += f" ({STATUS_MARKS[status][1]})"
     return f"{name}: {words}"

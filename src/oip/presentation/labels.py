@@ -24,6 +24,7 @@ from oip.vocabulary import (
     BENCHMARK_STATUSES,
     CHANGE_KINDS,
     STANDING_STATUSES,
+    TIER_NAMES,
     WHO,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "STANDING_STATUS",
     "WHO_WORDS",
     "area_short",
+    "tier_name",
     "tier_words",
     "who_words",
 ]
@@ -155,6 +157,12 @@ def who_words(who: str, country_name: str | None = None) -> str:
     """Return who must act, in words: "the EU", "Montenegro" or "the EU and Montenegro
     together"; without a country name, "the country" stands in for it."""
     return WHO_WORDS[who].format(country=country_name or "the country")
+
+
+def tier_name(tier: int) -> str:
+    """Return the name of tier `tier` where no catalogue is at hand (the map, the charts):
+    "no tier yet" for 0, else the vocabulary's name ("structural"). KeyError for no tier."""
+    return NO_TIER_YET if tier == 0 else TIER_NAMES[tier]
 
 
 def tier_words(catalogue: Catalogue, tier: int | None) -> str:
