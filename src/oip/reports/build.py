@@ -9,9 +9,11 @@ standings at D, observations with `observed_on <= D`, context notes dated on or 
 undated notes only if they were recorded by D). Its reference list holds exactly the sources of
 the evidence it shows, numbered in order of first citation.
 
-Modules: `values` (the frozen values), `citations` (sources and notes), `explain` (engine
-values as explained rows), `publication` (permalink, citation), `country` and `region` (the
-two reports).
+The reports are built from the monitor's page read models (`oip.monitor.pages`, the only part
+of the monitor a report may import), so a report and a page say the same thing in the same
+words. Modules: `values` (the frozen values), `citations` (sources and notes), `explain` (page
+values as cited rows), `publication` (permalink, citation, tier words), `country` and `region`
+(the two reports).
 """
 
 from __future__ import annotations
