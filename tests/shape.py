@@ -23,6 +23,7 @@ PURE = (
     "oip.region",
     "oip.presentation.geo",
     "oip.presentation.labels",
+    "oip.presentation.mapshapes",
 )
 
 #: Shell layers, lowest first; a package may import only from its own layer or below.
