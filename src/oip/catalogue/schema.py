@@ -1,6 +1,6 @@
 """The catalogue's schema: the Menu of operational integration as validated, immutable data.
 
-Pure: imports nothing from Django. Field names follow the export contract in DESIGN.md
+Pure: imports nothing from Django. Field names follow the export contract in docs/contracts.md
 ("oip catalogue export --format json"); the models add only what the contract allows
 (extensions, never renames).
 """
