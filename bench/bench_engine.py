@@ -9,6 +9,8 @@ Prints, best of `--repeat` runs:
   the web layer serves it);
 - the monthly series over 10 years, 120 dates, cold (target <= 2 s);
 - the change feed;
+- every country x area's tier history over the same 10 years, cold (`Evaluation.history`, the
+  charts' exact intervals, against the monthly series it replaces);
 - peak memory (tracemalloc, in a separate run, and the process's max RSS).
 """
 
@@ -34,7 +36,7 @@ from generate import (
     generate_observations,
     load_bench_catalogue,
 )
-from oip.conditionality import evaluate, standings, standings_series
+from oip.conditionality import Evaluation, evaluate, standings, standings_series
 
 TARGET_ONE_DATE_S = 0.100
 TARGET_SERIES_S = 2.0
@@ -62,6 +64,16 @@ def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, float, float]:
         walls.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu_started)
     return min(walls), statistics.median(walls), min(cpus)
+
+
+def histories(evaluation: Evaluation, dates: list[dt.date]) -> int:
+    """Return the number of tier intervals of every country x area from `dates[0]` to the last."""
+    catalogue = evaluation.catalogue
+    return sum(
+        len(evaluation.history(country, area.id, since=dates[0], until=dates[-1]))
+        for country in catalogue.country_codes()
+        for area in catalogue.areas
+    )
 
 
 def main() -> int:
@@ -93,6 +105,7 @@ def main() -> int:
     one_sorted = best_of(args.repeat, lambda: standings(catalogue, by_date, END))
     series_cold = best_of(args.repeat, lambda: standings_series(catalogue, observations, dates))
     feed = best_of(args.repeat, lambda: evaluate(catalogue, observations).changes(until=END))
+    history = best_of(args.repeat, lambda: histories(evaluate(catalogue, observations), dates))
 
     result = standings(catalogue, observations, END)
     tiers = [s.tier for s in result]
@@ -116,6 +129,7 @@ def main() -> int:
     report("all standings at one date, cached Evaluation", one_warm)
     report("monthly series, 120 dates, cold", series_cold, TARGET_SERIES_S)
     report("change feed, cold", feed)
+    report("tier histories over the 120 months, cold", history)
 
     tracemalloc.start()
     standings_series(catalogue, observations, dates)

@@ -7,7 +7,7 @@ irregular intervals, so benchmarks with `validity_days` sometimes lapse; occasio
 (integrity ones included) and a few `not_applicable` benchmarks. The same seed gives the same
 data.
 
-CLI: writes the import CSV of DESIGN.md ("oip evidence import"):
+CLI: writes the import CSV of docs/contracts.md ("oip evidence import"):
 
     python bench/generate.py --out var/bench-observations.csv [--n 200000] [--synthetic]
 
@@ -208,7 +208,7 @@ def generate_observations(
 
 
 def write_csv(observations: Sequence[Observation], path: Path) -> None:
-    """Write `observations` as an import CSV (DESIGN.md columns, one sourced row each)."""
+    """Write `observations` as an import CSV (the contract's columns, one sourced row each)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -238,7 +238,7 @@ def load_bench_catalogue(synthetic: bool = False) -> Catalogue:
             from oip.catalogue.loader import load_catalogue
 
             return load_catalogue()
-        except Exception as error:  # the real catalogue may still be being written
+        except Exception as error:  # a broken catalogue must not stop a benchmark run
             print(f"real catalogue unavailable ({error!r:.200}); using synthetic", file=sys.stderr)
     return synthetic_catalogue()
 

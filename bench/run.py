@@ -518,7 +518,7 @@ class Bench:
                 )
 
     def reports(self) -> None:
-        """The reports' figures from bench/bench_reports.py, when a colleague has written it.
+        """The reports' figures from bench/bench_reports.py.
 
         It builds its own scratch SQLite database with the baseline data, so it runs once.
         """

@@ -112,7 +112,16 @@ def task_import(args: argparse.Namespace) -> Result:
     }
 
 
-SOURCE_COLUMNS = ("id", "url", "title", "publisher", "published_on", "excerpt", "fingerprint")
+SOURCE_COLUMNS = (
+    "id",
+    "kind",
+    "url",
+    "title",
+    "publisher",
+    "published_on",
+    "excerpt",
+    "fingerprint",
+)
 SCRATCH = {"evidence_source": "bench_scratch_source", "evidence_observation": "bench_scratch_obs"}
 
 
@@ -147,10 +156,10 @@ def task_bulk(args: argparse.Namespace) -> Result:
     connection.ensure_connection()
     raw: Any = connection.connection
     vendor = connection.vendor
-    from oip.evidence.actions import _ObservationInsert
+    from oip.evidence.writing import ObservationInsert
 
     # The same columns the importer writes (it lets the database assign `id`).
-    observation_columns = ("id", *_ObservationInsert.COLUMNS)
+    observation_columns = ("id", *ObservationInsert.COLUMNS)
     columns = {"evidence_source": SOURCE_COLUMNS, "evidence_observation": observation_columns}
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with connection.cursor() as cursor:
@@ -355,7 +364,7 @@ REPORT_LINE = re.compile(
 
 
 def task_reports(args: argparse.Namespace) -> Result:
-    """Run bench/bench_reports.py (a colleague's) in this process; parse what it printed.
+    """Run bench/bench_reports.py in this process; parse what it printed.
 
     It builds its own scratch SQLite database with the baseline data and prints one line per
     report ("country PDF (ME)   cold 6.31  warm 2.80  target <= 5.0 ..."); each becomes a

@@ -1,4 +1,6 @@
-"""Shared fixtures: every test database starts with the shipped catalogue loaded."""
+"""Shared fixtures: every test database starts with the shipped catalogue loaded; the
+personas of `tests.personas` (anonymous, eu_officer, al_contact_point, ba_contact_point,
+analyst, administrator) are available to every test."""
 
 from __future__ import annotations
 
@@ -9,6 +11,17 @@ import pytest
 
 from oip.catalogue.loader import load_catalogue
 from oip.catalogue.schema import Catalogue
+from tests.personas import (  # noqa: F401 - fixtures, registered by being imported here
+    administrator,
+    al_contact_point,
+    al_csirt,
+    analyst,
+    anonymous,
+    ba_contact_point,
+    ba_csirt,
+    enisa,
+    eu_officer,
+)
 
 
 @pytest.fixture(scope="session")

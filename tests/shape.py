@@ -22,6 +22,8 @@ PURE = (
     "oip.conditionality",
     "oip.region",
     "oip.presentation.geo",
+    "oip.presentation.labels",
+    "oip.presentation.mapshapes",
 )
 
 #: Shell layers, lowest first; a package may import only from its own layer or below.

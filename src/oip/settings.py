@@ -1,46 +1,34 @@
 """Django settings for OIP, read from the environment through small typed helpers.
 
-Production mode (`OIP_ENV=production`) refuses unsafe values: no default secret key, no
-DEBUG, explicit ALLOWED_HOSTS. Development (the default) runs on the embedded SQLite database
+Production mode (`OIP_ENV=production`) refuses unsafe values: a secret key weaker than
+Django's own rule (W009), DEBUG, missing or wildcard ALLOWED_HOSTS; and it warns on stderr
+(`oip serve`) when it runs without TLS. In every mode a malformed value (a number, a boolean,
+`OIP_PUBLIC_URL`, `OIP_TRUSTED_PROXIES`) is refused with an ImproperlyConfigured naming the
+variable (see oip.site.env). Development (the default) runs on the embedded SQLite database
 in `var/` with nothing to configure.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
+from oip.site import headers
+from oip.site.env import env_bool, env_float, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = Path(os.environ.get("OIP_HOME", Path.cwd()))
-VAR_DIR = Path(os.environ.get("OIP_VAR", PROJECT_DIR / "var"))
-
-
-def env_str(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return default if value is None or value == "" else value
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+PROJECT_DIR = Path(env_str("OIP_HOME") or Path.cwd())
+VAR_DIR = Path(env_str("OIP_VAR") or PROJECT_DIR / "var")
 
 
 OIP_ENV = env_str("OIP_ENV", "development")
@@ -55,10 +43,25 @@ ALLOWED_HOSTS = env_list(
     "OIP_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )
 
+
+def strong_secret(key: str) -> bool:
+    """Django's own rule for a secret key (the W009 deployment check), applied at start-up."""
+    return (
+        len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and len(key) >= SECRET_KEY_MIN_LENGTH
+        and not key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 if PRODUCTION:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("OIP_SECRET_KEY must be set in production")
+    if SECRET_KEY == _DEV_SECRET or not strong_secret(SECRET_KEY):
         raise ImproperlyConfigured(
-            "OIP_SECRET_KEY must be set to a random value of at least 32 characters in production"
+            f"OIP_SECRET_KEY is too weak for production: it must be a random value of at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters with at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} "
+            f"different ones, not starting with {SECRET_KEY_INSECURE_PREFIX!r} (Django's "
+            "security.W009 rule); e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     if DEBUG:
         raise ImproperlyConfigured("OIP_DEBUG must be off in production")
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Its own copy of Swagger UI: the API docs page must not load scripts from a CDN.
     "ninja",
+    "oip.accounts",
     "oip.catalogue",
     "oip.evidence",
     "oip.monitor",
@@ -118,17 +122,23 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'oip.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db) or _default_db
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# How long a writer waits for another to finish (SQLite's busy timeout; an import's turn on
+# PostgreSQL) before it gives up with a clear message: writers wait their turn.
+OIP_DB_WAIT = env_float("OIP_DB_WAIT", 30.0, minimum=0.1, maximum=3600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the public pages read while an import writes; IMMEDIATE takes the write
         # lock at BEGIN so a long import fails fast instead of deadlocking a reader's upgrade.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": OIP_DB_WAIT,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# OIP's own user model (docs/decisions.md, "Identity"): swapped in before any account exists.
+AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {
     "default": {
@@ -150,13 +160,15 @@ STATIC_ROOT = VAR_DIR / "static"
 with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Static files are answered before the header middlewares run: WhiteNoise adds them itself.
+WHITENOISE_ADD_HEADERS_FUNCTION = headers.static_headers
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/admin/login/"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = headers.X_FRAME_OPTIONS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 OIP_TLS = env_bool("OIP_TLS", default=False)
@@ -168,11 +180,86 @@ if OIP_TLS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Production without TLS is allowed (a private network, a test deployment) but never silent:
+# `oip serve` prints this on stderr. The signal is OIP_TLS (set it when TLS is terminated by
+# OIP's proxy); an https OIP_PUBLIC_URL without it is the likeliest misconfiguration of all.
+OIP_TLS_WARNING = (
+    "WARNING: OIP runs in production without TLS (OIP_TLS is off): passwords and session "
+    "cookies travel in clear text and cookies are not marked Secure. Serve it behind an HTTPS "
+    "proxy and set OIP_TLS=1."
+    if PRODUCTION and not OIP_TLS
+    else None
+)
+
 # How long a process may reuse the data version before asking the database again (seconds).
-OIP_DATA_VERSION_TTL = float(env_str("OIP_DATA_VERSION_TTL", "2") or "2")
+OIP_DATA_VERSION_TTL = env_float("OIP_DATA_VERSION_TTL", 2.0, minimum=0, maximum=3600)
+
+
+def public_url(name: str, value: str) -> str:
+    """`value` without its trailing slash if it is an absolute http(s) URL with a host, else
+    ImproperlyConfigured naming `name` (a `javascript:` or host-less URL would end up in every
+    citation line and permalink)."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ImproperlyConfigured(f"{name} must not contain spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid URL ({exc}): {value[:80]!r}") from None
+    if parts.scheme not in {"http", "https"} or not host:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http:// or https:// URL with a host name, "
+            f"e.g. https://oip.example.eu; got {value[:80]!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ImproperlyConfigured(
+            f"{name} must not carry a query, a fragment or credentials; got {value[:80]!r}"
+        )
+    return value.rstrip("/")
+
 
 # The public URL, used in citation lines and permalinks.
-OIP_PUBLIC_URL = (env_str("OIP_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+OIP_PUBLIC_URL = public_url("OIP_PUBLIC_URL", env_str("OIP_PUBLIC_URL", "http://127.0.0.1:8000"))
+
+
+def trusted_proxies(name: str, items: list[str]) -> list[str]:
+    """The addresses/networks of `items` in canonical form, else ImproperlyConfigured."""
+    networks = []
+    for item in items:
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.1, 10.0.0.0/8), "
+                f"got {item!r}"
+            ) from None
+    return networks
+
+
+# The reverse proxies whose X-Forwarded-For the login throttle believes (addresses or CIDR
+# networks, comma-separated). Empty: the peer's address is the client's.
+OIP_TRUSTED_PROXIES = trusted_proxies("OIP_TRUSTED_PROXIES", env_list("OIP_TRUSTED_PROXIES", []))
+
+# Reports for arbitrary dates are rendered one at a time per process; at most this many
+# requests wait for their turn (the rest get 503 with Retry-After), each at most
+# OIP_REPORT_WAIT seconds.
+OIP_REPORT_QUEUE = env_int("OIP_REPORT_QUEUE", 2, minimum=0, maximum=64)
+OIP_REPORT_WAIT = env_float("OIP_REPORT_WAIT", 20.0, minimum=0, maximum=600)
+# Where rendered reports are kept, shared by every process (see oip.reports.store).
+OIP_REPORT_STORE = VAR_DIR / "reports"
+# Render them in a helper process beside each server process (oip.reports.isolation), so a
+# render never stalls the server's other threads; `oip serve` turns it on.
+OIP_REPORT_PROCESS = env_bool("OIP_REPORT_PROCESS", default=False)
+# Render the current reports in the background after every write (an import, a catalogue
+# load, an admin change): on in production; elsewhere they are rendered on first request
+# (tests write thousands of times and must not start a renderer each time).
+OIP_PRERENDER = env_bool("OIP_PRERENDER", default=PRODUCTION)
+OIP_PRERENDER_FORMATS = tuple(env_list("OIP_PRERENDER_FORMATS", ["pdf", "html"]))
+if not OIP_PRERENDER_FORMATS or not set(OIP_PRERENDER_FORMATS) <= {"pdf", "html"}:
+    raise ImproperlyConfigured(
+        f"OIP_PRERENDER_FORMATS must list pdf and/or html, got {','.join(OIP_PRERENDER_FORMATS)!r}"
+    )
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from oip.api.routes import api
+from oip import api
 from oip.site.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api.urls()),
     path("healthz", healthz, name="healthz"),
     path("reports/", include("oip.reports.urls")),
     path("", include("oip.monitor.urls")),

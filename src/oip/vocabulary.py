@@ -19,6 +19,24 @@ BenchmarkStatus = Literal["met", "partial", "not_met", "not_applicable", "unknow
 StandingStatus = Literal["stable", "on_notice", "suspended"]
 ChangeKind = Literal["advanced", "on_notice", "restored", "fell", "suspended"]
 SourceKind = Literal["public", "measured", "restricted"]
+# Identity (oip.accounts): what an organisation is, what it does, a member's role, and the
+# Traffic Light Protocol 2.0 labels in rising order (a clearance is the highest one allowed).
+OrganisationKind = Literal["eu_body", "national", "operator"]
+OrganisationFunction = Literal[
+    "national_csirt",
+    "cyber_authority",
+    "fdi_screening_authority",
+    "prosecution_service",
+    "fiu",
+    "aro",
+    "customs",
+    "fimi_liaison_point",
+    "media_regulator",
+]
+MembershipRole = Literal[
+    "officer", "liaison_manager", "contact_point", "analyst", "org_admin", "auditor"
+]
+Tlp = Literal["clear", "green", "amber", "amber+strict", "red"]
 
 WHO: Final[tuple[Who, ...]] = get_args(Who)
 BENCHMARK_KINDS: Final[tuple[BenchmarkKind, ...]] = get_args(BenchmarkKind)
@@ -28,6 +46,10 @@ BENCHMARK_STATUSES: Final[tuple[BenchmarkStatus, ...]] = get_args(BenchmarkStatu
 STANDING_STATUSES: Final[tuple[StandingStatus, ...]] = get_args(StandingStatus)
 CHANGE_KINDS: Final[tuple[ChangeKind, ...]] = get_args(ChangeKind)
 SOURCE_KINDS: Final[tuple[SourceKind, ...]] = get_args(SourceKind)
+ORGANISATION_KINDS: Final[tuple[OrganisationKind, ...]] = get_args(OrganisationKind)
+ORGANISATION_FUNCTIONS: Final[tuple[OrganisationFunction, ...]] = get_args(OrganisationFunction)
+MEMBERSHIP_ROLES: Final[tuple[MembershipRole, ...]] = get_args(MembershipRole)
+TLP_LEVELS: Final[tuple[Tlp, ...]] = get_args(Tlp)
 
 #: Tier levels and their names in the memo's words; 0 is "no tier yet".
 TIER_NAMES: Final[dict[int, str]] = {

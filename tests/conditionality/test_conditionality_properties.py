@@ -171,7 +171,7 @@ def test_status_tier_and_changes_agree(observations: list[Observation]) -> None:
     st.integers(min_value=1, max_value=60),
 )
 def test_lapse_gap_search_finds_exactly_the_long_gaps(offsets: list[int], days: int) -> None:
-    from oip.conditionality.engine import _gaps_longer_than
+    from oip.conditionality.timeline import gaps_longer_than as _gaps_longer_than
 
     dates = sorted(START + dt.timedelta(days=o) for o in offsets)
     validity = dt.timedelta(days=days)

@@ -1,4 +1,4 @@
-"""The optimised engine agrees with a naive day-by-day model of DESIGN.md's rules.
+"""The optimised engine agrees with a naive day-by-day model of the rules in `docs/contracts.md`.
 
 The reference recomputes every benchmark's status from scratch each day and steps the
 notice/suspension rules one day at a time: no event sweep, no tie or lapse shortcuts. Evidence

@@ -1,4 +1,4 @@
-"""The conditionality rules of DESIGN.md, one behaviour per test, exact values."""
+"""The conditionality rules of `docs/contracts.md`, one behaviour per test, exact values."""
 
 from __future__ import annotations
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oip.catalogue.schema import Catalogue
 from oip.evidence.actions import ImportFailed, import_evidence
-from oip.evidence.models import AppendOnlyError, ImportBatch, Observation, Source
+from oip.evidence.models import AppendOnlyError, ContextNote, ImportBatch, Observation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +237,178 @@ def test_observations_are_append_only(tmp_path: Path, benchmark: str) -> None:
     with pytest.raises(AppendOnlyError):
         Observation.objects.all().delete()
     assert Observation.objects.get().status == "met"
+
+
+def note_yaml(key: str = "summit-2025", **overrides: str) -> str:
+    fields = {
+        "key": key,
+        "country": "ME",
+        "area": "eppo",
+        "title": "A summit",
+        "body": "Leaders met.",
+        "noted_on": "2025-05-01",
+        "source": "{url: 'https://example.org/summit', title: Summit, publisher: EU}",
+    }
+    fields.update(overrides)
+    return "  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n"
+
+
+def test_a_changed_note_under_a_stored_key_is_refused_not_skipped(
+    tmp_path: Path, benchmark: str
+) -> None:
+    first = write(tmp_path, "n1.yaml", "context_notes:\n" + note_yaml())
+    assert import_evidence([first], recorded_by="a").context_created == 1
+    same = import_evidence([first], recorded_by="a")
+    assert (same.context_created, same.context_skipped, same.batch_id) == (0, 1, None)
+    changed = write(
+        tmp_path,
+        "n2.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + "context_notes:\n"
+        + note_yaml(title="'A summit (corrected)'"),
+    )
+    before = counts()
+    with pytest.raises(ImportFailed) as caught:
+        import_evidence([changed], recorded_by="a")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{changed}: context_notes[0]: key: 'summit-2025' already names a stored note with "
+        "other content; a key names one note for ever: give the corrected note a new key"
+    ]
+    assert counts() == before  # not even the valid observation beside it
+    assert ContextNote.objects.get().title == "A summit"
+
+
+def test_two_different_notes_with_one_key_in_an_import_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "n.yaml",
+        "context_notes:\n" + note_yaml() + note_yaml() + note_yaml(body="Leaders did not meet."),
+    )
+    with pytest.raises(ImportFailed) as caught:
+        import_evidence([path], recorded_by="a")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}: context_notes[2]: key: 'summit-2025' already names the note of {path}: "
+        "context_notes[0] with other content; a key names one note for ever: give the "
+        "corrected note a new key"
+    ]
+    assert ContextNote.objects.count() == 0
+
+
+def test_counts_are_what_was_really_inserted(tmp_path: Path, benchmark: str) -> None:
+    path = write(
+        tmp_path,
+        "dup.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + yaml_record(benchmark)  # the same fact twice in one file
+        + yaml_record(benchmark, status="partial")
+        + "context_notes:\n"
+        + note_yaml()
+        + note_yaml(),
+    )
+    result = import_evidence([path], recorded_by="a")
+    assert (result.created, result.skipped) == (2, 1)
+    assert (result.context_created, result.context_skipped) == (1, 1)
+    batch = ImportBatch.objects.get(pk=result.batch_id)
+    assert (batch.observations_read, batch.notes_read) == (3, 2)
+    assert (batch.observations.count(), batch.context_notes.count()) == (2, 1)
+    assert Observation.objects.values("fingerprint").distinct().count() == 2
+
+
+def test_source_kind_is_stored(tmp_path: Path, benchmark: str) -> None:
+    path = write(
+        tmp_path,
+        "kinds.yaml",
+        "observations:\n"
+        + yaml_record(benchmark)
+        + yaml_record(
+            benchmark,
+            status="partial",
+            source="{kind: restricted, title: Briefing to the analysts, publisher: EEAS}",
+        ),
+    )
+    import_evidence([path], recorded_by="a")
+    assert sorted(Source.objects.values_list("kind", "title")) == [
+        ("public", "Working arrangement"),
+        ("restricted", "Briefing to the analysts"),
+    ]
+
+
+RECORDS = st.lists(
+    st.tuples(st.integers(0, 2), st.sampled_from(["met", "partial"]), st.integers(1, 3)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=RECORDS, second=RECORDS)
+def test_counts_add_up_to_what_is_stored_whatever_the_overlap(
+    tmp_path: Path,
+    catalogue: Catalogue,
+    first: list[tuple[int, str, int]],
+    second: list[tuple[int, str, int]],
+) -> None:
+    benchmarks = [b.id for _, b in catalogue.benchmarks()][:3]
+
+    def file(name: str, records: list[tuple[int, str, int]]) -> Path:
+        lines = [
+            yaml_record(benchmarks[b], status=status, observed_on=f"2024-0{month}-01")
+            for b, status, month in records
+        ]
+        return write(tmp_path, name, "observations:\n" + "".join(lines))
+
+    before = Observation.objects.count()
+    known = set(Observation.objects.values_list("fingerprint", flat=True))
+    results = [
+        import_evidence([file("a.yaml", first)], recorded_by="a"),
+        import_evidence([file("b.yaml", second)], recorded_by="a"),
+    ]
+    stored = set(Observation.objects.values_list("fingerprint", flat=True))
+    assert (
+        sum(r.created for r in results)
+        == len(stored - known)
+        == Observation.objects.count() - before
+    )
+    assert [r.created + r.skipped for r in results] == [len(first), len(second)]
+    for result in results:
+        if result.batch_id is not None:
+            assert (
+                ImportBatch.objects.get(pk=result.batch_id).observations.count() == result.created
+            )
+
+
+NOTES = st.lists(
+    st.tuples(st.sampled_from(["k1", "k2", "k3"]), st.sampled_from(["Body one.", "Body two."])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(notes=NOTES)
+def test_a_note_key_is_refused_exactly_when_it_would_name_two_contents(
+    tmp_path: Path, notes: list[tuple[str, str]]
+) -> None:
+    stored = dict(ContextNote.objects.values_list("key", "body"))
+    path = write(
+        tmp_path, "notes.yaml", "context_notes:\n" + "".join(note_yaml(k, body=b) for k, b in notes)
+    )
+    contents: dict[str, set[str]] = {}
+    for key, body in [*stored.items(), *notes]:
+        contents.setdefault(key, set()).add(body)
+    clashing = {key for key, bodies in contents.items() if len(bodies) > 1}
+    if clashing:
+        with pytest.raises(ImportFailed) as failed:
+            import_evidence([path], recorded_by="a")
+        assert {e.field for e in failed.value.errors} == {"key"}
+        assert dict(ContextNote.objects.values_list("key", "body")) == stored
+        return
+    result = import_evidence([path], recorded_by="a")
+    assert result.context_created == len({k for k, _ in notes} - set(stored))
+    assert result.context_created + result.context_skipped == len(notes)

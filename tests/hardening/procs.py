@@ -8,12 +8,15 @@ kill one mid-write.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from oip.catalogue.schema import Catalogue
+from oip.evidence.records import CSV_COLUMNS
 
 BIN = Path(sys.executable).parent
 OIP = str(BIN / "oip")
@@ -156,3 +162,83 @@ def scratch(engine: str, var: Path, label: str) -> Iterator[Scratch]:
     else:
         with postgres_scratch(var, label) as db:
             yield db
+
+
+# Big imports, and telling when one is writing
+
+ROWS = 20_000
+SOURCES = 300
+COUNTRIES = ("AL", "BA", "XK", "ME", "MK", "RS")
+STATUSES = ("met", "partial", "not_met", "not_applicable")
+HEADER = list(CSV_COLUMNS)
+WAL_WRITING = 2 << 20  # bytes: far more than the sources and the batch row take
+
+
+def big_csv(path: Path, catalogue: Catalogue, rows: int = ROWS) -> Path:
+    """`rows` valid, distinct observations (every note differs) over a pool of sources."""
+    benchmarks = [b.id for _, b in catalogue.benchmarks()]
+    rng = random.Random(20251121)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            s = rng.randrange(SOURCES)
+            writer.writerow(
+                [
+                    rng.choice(COUNTRIES),
+                    rng.choice(benchmarks),
+                    rng.choice(STATUSES),
+                    f"20{rng.randrange(15, 25)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+                    f"https://example.org/source/{s}",
+                    f"Report {s}",
+                    "European Commission",
+                    "2025-06-30",
+                    f"excerpt {s}",
+                    f"row {i}",
+                ]
+            )
+    return path
+
+
+COUNTS = (
+    "from oip.evidence.models import ImportBatch, Observation, Source\n"
+    "print(json.dumps([Observation.objects.count(), Source.objects.count(), "
+    "ImportBatch.objects.count()]))"
+)
+
+
+def writing_probe(db: Scratch) -> Callable[[], bool]:
+    """A function telling whether the import is now writing observations."""
+    if db.engine == "sqlite":
+        wal = Path(f"{db.sqlite_file}-wal")
+        return lambda: wal.exists() and wal.stat().st_size > WAL_WRITING
+    import psycopg
+
+    monitor = psycopg.connect(db.url or "", autocommit=True)
+
+    def inserting() -> bool:
+        row = monitor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL "
+            "AND query LIKE 'INSERT INTO \"evidence_observation\"%%'"
+        ).fetchone()
+        return bool(row and row[0])
+
+    return inserting
+
+
+def wait_until_writing(
+    process: subprocess.Popen[str], probe: Callable[[], bool], deadline: float = 120
+) -> None:
+    """Return once `probe()` says the import `process` is writing; fail the test if the
+    process ends first or nothing is seen within `deadline` seconds."""
+    started = time.monotonic()
+    while not probe():
+        if process.poll() is not None:
+            pytest.fail(
+                "the import ended before it was seen writing "
+                f"(exit {process.returncode}): {process.communicate()[1][-2000:]}"
+            )
+        if time.monotonic() - started > deadline:
+            pytest.fail(f"the import was not seen writing within {deadline} s")
+        time.sleep(0.01)

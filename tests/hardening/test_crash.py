@@ -10,79 +10,24 @@ then kills it.
 
 from __future__ import annotations
 
-import csv
-import random
 import signal
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from oip.catalogue.schema import Catalogue
-from oip.evidence.records import CSV_COLUMNS
-from tests.hardening.procs import ENGINES, Scratch, scratch
-
-ROWS = 20_000
-SOURCES = 300
-COUNTRIES = ("AL", "BA", "XK", "ME", "MK", "RS")
-STATUSES = ("met", "partial", "not_met", "not_applicable")
-HEADER = list(CSV_COLUMNS)
-WAL_WRITING = 2 << 20  # bytes: far more than the sources and the batch row take
-
-
-def big_csv(path: Path, catalogue: Catalogue, rows: int = ROWS) -> Path:
-    """`rows` valid, distinct observations (every note differs) over a pool of sources."""
-    benchmarks = [b.id for _, b in catalogue.benchmarks()]
-    rng = random.Random(20251121)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for i in range(rows):
-            s = rng.randrange(SOURCES)
-            writer.writerow(
-                [
-                    rng.choice(COUNTRIES),
-                    rng.choice(benchmarks),
-                    rng.choice(STATUSES),
-                    f"20{rng.randrange(15, 25)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
-                    f"https://example.org/source/{s}",
-                    f"Report {s}",
-                    "European Commission",
-                    "2025-06-30",
-                    f"excerpt {s}",
-                    f"row {i}",
-                ]
-            )
-    return path
-
-
-COUNTS = (
-    "from oip.evidence.models import ImportBatch, Observation, Source\n"
-    "print(json.dumps([Observation.objects.count(), Source.objects.count(), "
-    "ImportBatch.objects.count()]))"
+from tests.hardening.procs import (
+    COUNTS,
+    ENGINES,
+    ROWS,
+    SOURCES,
+    big_csv,
+    scratch,
+    wait_until_writing,
+    writing_probe,
 )
-
-
-def writing_probe(db: Scratch) -> Callable[[], bool]:
-    """A function telling whether the import is now writing observations."""
-    if db.engine == "sqlite":
-        wal = Path(f"{db.sqlite_file}-wal")
-        return lambda: wal.exists() and wal.stat().st_size > WAL_WRITING
-    import psycopg
-
-    monitor = psycopg.connect(db.url or "", autocommit=True)
-
-    def inserting() -> bool:
-        row = monitor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL "
-            "AND query LIKE 'INSERT INTO \"evidence_observation\"%%'"
-        ).fetchone()
-        return bool(row and row[0])
-
-    return inserting
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -92,19 +37,10 @@ def test_import_killed_mid_write_leaves_all_or_nothing(
     data = big_csv(tmp_path / "big.csv", catalogue)
     with scratch(engine, tmp_path / "db", "crash") as db:
         db.python("from tests.hardening.dbstate import prepare\nprepare()\nprint('null')")
-        probe = writing_probe(db)
         started = time.monotonic()
         process = db.popen("evidence", "import", str(data))
         try:
-            while not probe():
-                if process.poll() is not None:
-                    pytest.fail(
-                        "the import ended before it was seen writing "
-                        f"(exit {process.returncode}): {process.communicate()[1][-2000:]}"
-                    )
-                if time.monotonic() - started > 120:
-                    pytest.fail("the import was not seen writing within 120 s")
-                time.sleep(0.01)
+            wait_until_writing(process, writing_probe(db))
             assert process.poll() is None, "finished before it could be killed"
             process.send_signal(signal.SIGKILL)
         finally:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
+from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation, evaluate
+from oip.conditionality.types import Observation
 from oip.standings.evaluation import clear_cache
-from tests.scenario import import_scenario
+from tests.scenario import EVENTS, import_scenario
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +30,17 @@ def _fresh_caches() -> Iterator[None]:
 def scenario(db: None, tmp_path: Path) -> None:
     """Montenegro's EPPO history (tests/scenario.py): tier 1, 2, on notice, fell, 3, suspended."""
     import_scenario(tmp_path)
+
+
+RECORDED_AT = dt.datetime(2025, 10, 2, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def scenario_evaluation(catalogue: Catalogue) -> Evaluation:
+    """The engine's evaluation of the scenario's observations, made without a database (the
+    page builders need nothing else); observation ids follow the scenario's order from 1."""
+    observations = [
+        Observation("ME", benchmark, status, dt.date.fromisoformat(day), RECORDED_AT, k)  # type: ignore[arg-type]
+        for k, (benchmark, status, day) in enumerate(EVENTS, start=1)
+    ]
+    return evaluate(catalogue, observations)

@@ -151,9 +151,9 @@ def test_atom_feed_lists_changes_newest_first(client: Client, scenario: None) ->
     assert first.findtext(f"{ATOM}title") == (
         "Montenegro, EPPO: suspended (tier 3 · transformational → tier 2 · structural)"
     )
-    assert (
-        first.find(f"{ATOM}link").get("href").endswith("/countries/ME/?as_of=2025-09-01#area-eppo")
-    )
+    link = first.find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href", "").endswith("/countries/ME/?as_of=2025-09-01#area-eppo")
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids)
 

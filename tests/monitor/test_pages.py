@@ -278,3 +278,16 @@ def test_overview_cache_follows_every_import(
     )
     import_evidence([path], recorded_by="test")
     assert 'aria-label="Albania, EPPO: tier 0 no tier yet"' in html(client, "/?as_of=2025-01-01")
+
+
+def test_country_without_evidence_on_29_february(client: Client, scenario: None) -> None:
+    words = text(html(client, "/countries/AL/?as_of=2024-02-29"))
+    assert "0 observations up to 29 February 2024" in words
+
+
+@pytest.mark.parametrize("since", ["20240101", "2024-W01-1", "yesterday"])
+def test_changes_since_follows_the_one_date_form(
+    client: Client, scenario: None, since: str
+) -> None:
+    page = html(client, f"/changes/?since={since}", 400)
+    assert f"since “{since}” is not a date: use the form YYYY-MM-DD" in page

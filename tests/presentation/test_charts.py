@@ -33,7 +33,7 @@ DIVERGENCE = [
     for area, tiers in {"Cybersecurity": (3, 0, 1, 2, 2, 0), "EPPO": (1, 1, 0, 3, 1, 1)}.items()
     for code, tier in zip(("AL", "BA", "XK", "ME", "MK", "RS"), tiers, strict=True)
 ]
-TIER_LABELS = ("0 none", "1 incremental", "2 structural", "3 transformational")
+TIER_LABELS = ("0 no tier yet", "1 incremental", "2 structural", "3 transformational")
 NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 

@@ -52,7 +52,7 @@ def test_parses_as_xml_with_accessible_name() -> None:
     assert root.find(f"{SVG}title").text == "Cybersecurity: tier per country"  # type: ignore[union-attr]
     desc = root.find(f"{SVG}desc").text  # type: ignore[union-attr]
     assert desc == (
-        "Tier per country. Albania: tier 1 incremental; Bosnia and Herzegovina: tier 0 none; "
+        "Tier per country. Albania: tier 1 incremental; Bosnia and Herzegovina: no tier yet; "
         "Kosovo: not assessed; Montenegro: tier 2 structural (on notice); "
         "North Macedonia: tier 3 transformational; Serbia: tier 2 structural (suspended)."
     )
@@ -81,7 +81,7 @@ def test_each_of_the_six_has_a_title_with_tier_and_status() -> None:
     titles = {code: g.find(f"{SVG}title").text for code, g in groups.items()}  # type: ignore[union-attr]
     assert titles == {
         "AL": "Albania: tier 1 incremental",
-        "BA": "Bosnia and Herzegovina: tier 0 none",
+        "BA": "Bosnia and Herzegovina: no tier yet",
         "XK": "Kosovo: not assessed",
         "ME": "Montenegro: tier 2 structural (on notice)",
         "MK": "North Macedonia: tier 3 transformational",
@@ -107,7 +107,7 @@ def test_labels_and_status_marks() -> None:
 def test_legend_lists_every_tier_and_not_assessed() -> None:
     texts = [t.text for t in ET.fromstring(_map()).iter(f"{SVG}text")]
     for name in (
-        "0 none",
+        "0 no tier yet",
         "1 incremental",
         "2 structural",
         "3 transformational",

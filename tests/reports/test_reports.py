@@ -1,4 +1,7 @@
-"""Reports rendered from the baseline evidence (or the EPPO scenario where no baseline ships).
+"""Reports rendered from the baseline evidence plus the EPPO scenario for Montenegro.
+
+The baseline alone changes no standing, so the scenario (tests/scenario.py) supplies the
+changes: put on notice 2025-01-09, fell 2025-04-09, ... suspended 2025-09-01.
 
 Every PDF is rendered once per module inside a transaction that is rolled back at the end, so
 the append-only evidence loaded here never leaks into other tests. Text is read back from the
@@ -11,20 +14,23 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 
-from oip.catalogue.fetch import current_catalogue
+from oip.evidence.baseline import load_baseline
 from oip.evidence.models import ContextNote, Observation
 from oip.reports.build import Report, country_report, region_report
 from oip.reports.render import render_html, render_pdf
 from oip.standings import evaluation as fetch
+from tests.scenario import import_scenario
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext"),
@@ -32,7 +38,7 @@ pytestmark = [
 ]
 
 AS_OF = dt.date(2026, 11, 21)
-PAST = dt.date(2023, 1, 1)
+PAST = dt.date(2025, 5, 1)  # the scenario's EPPO standing was put on notice, then fell
 COUNTRY = "ME"
 NAMES = [
     "Albania",
@@ -48,24 +54,23 @@ class _Rollback(Exception):
     pass
 
 
-def _load_evidence(tmp: Path) -> str:
-    """Load the shipped baseline if this build has one, else the EPPO scenario."""
-    try:
-        from oip.evidence.baseline import load_baseline
-    except ImportError:
-        from tests.scenario import import_scenario
-
-        import_scenario(tmp)
-        return "scenario"
+def _load_evidence(tmp: Path) -> None:
+    """Load the shipped baseline, then the EPPO scenario for Montenegro."""
     load_baseline(today=AS_OF)
-    return "baseline"
+    import_scenario(tmp)
 
 
-def pdf_text(pdf: bytes, tmp: Path, name: str) -> str:
-    """Return the PDF's text with whitespace collapsed (lines joined by single spaces)."""
+# The A4 page body in points, inside the 20 mm top and bottom margins (print.css `@page`).
+BODY_CROP = ["-x", "0", "-y", "57", "-W", "595", "-H", "728"]
+
+
+def pdf_text(pdf: bytes, tmp: Path, name: str, crop: list[str] | None = None) -> str:
+    """Return the PDF's text with whitespace collapsed (lines joined by single spaces);
+    with `crop` (pdftotext's -x/-y/-W/-H), only the text inside that area of each page."""
     path = tmp / f"{name}.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True)
+    args = ["pdftotext", *(crop or []), str(path), "-"]
+    out = subprocess.run(args, check=True, capture_output=True)
     return " ".join(out.stdout.decode("utf-8").split())
 
 
@@ -91,13 +96,7 @@ def rendered(
         fetch.clear_cache()
         try:
             with transaction.atomic():
-                out["source"] = _load_evidence(tmp)
-                catalogue = current_catalogue()
-                engine = fetch.evaluation()
-                out["expected"] = {
-                    (s.area, catalogue.area(s.area).title): (s.tier, catalogue.tier_name(s.tier))
-                    for s in engine.standings(AS_OF, countries=[COUNTRY])
-                }
+                _load_evidence(tmp)
                 out["later_titles"] = _later_only_titles(PAST)
                 reports: dict[str, Report] = {
                     "country": country_report(COUNTRY, AS_OF, None),
@@ -107,7 +106,11 @@ def rendered(
                 }
                 out["reports"] = reports
                 for name in ("country", "region", "country_past"):
-                    out[name] = pdf_text(render_pdf(reports[name]), tmp, name)
+                    pdf = render_pdf(reports[name])
+                    out[name] = pdf_text(pdf, tmp, name)
+                    # Without the running header, which a heading at the top of a page
+                    # would otherwise be read together with.
+                    out[f"{name}_body"] = pdf_text(pdf, tmp, name, BODY_CROP)
                 out["region_past_html"] = render_html(reports["region_past"])
                 client = Client()
                 out["view_pdf"] = client.get(f"/reports/country/me.pdf?as_of={PAST}")
@@ -135,9 +138,30 @@ def test_region_report_names_the_six_countries(rendered: dict[str, Any]) -> None
         assert name in rendered["region"]
 
 
-def test_country_report_shows_each_areas_tier(rendered: dict[str, Any]) -> None:
-    for (_, title), (tier, tier_name) in rendered["expected"].items():
-        assert f"{title}: {tier} {tier_name}" in rendered["country"]
+def test_country_report_shows_each_areas_tier_or_not_assessed(rendered: dict[str, Any]) -> None:
+    summary = rendered["reports"]["country"].data["summary"]
+    shown = [(a.area_title, a.mark, a.words) for a in summary]
+    assert shown == [
+        ("Cybersecurity", "0", "no tier yet"),
+        ("Investment Security/FDI", "0", "no tier yet"),
+        ("Rule of law and fundamental rights (FRA)", "0", "no tier yet"),
+        ("European Public Prosecutor's Office (EPPO)", "0", "no tier yet"),
+        ("Eurojust", "0", "no tier yet"),
+        ("Media and Foreign Information Manipulation and Interference (FIMI)", "?", "not assessed"),
+        ("Security", "0", "no tier yet"),
+        ("Public Administration", "?", "not assessed"),
+        (
+            "Financial integrity (anti-money laundering, asset recovery, customs risk management)",
+            "?",
+            "not assessed",
+        ),
+    ]
+    for title, mark, words in shown:
+        assert f"{title}: {mark} {words}" in rendered["country_body"]
+    assert (
+        "Public Administration: ? not assessed Not assessed: no evidence recorded in this area"
+        in (rendered["country_body"])
+    )
 
 
 def test_reports_carry_date_catalogue_citation_and_permalink(rendered: dict[str, Any]) -> None:
@@ -166,18 +190,120 @@ def test_every_reference_is_listed_with_its_date(rendered: dict[str, Any]) -> No
 
 
 def test_past_report_shows_no_later_evidence(rendered: dict[str, Any]) -> None:
+    later = rendered["later_titles"]
+    assert len(later) == 14
+    assert "Montenegro joins European Cyber Security Organization" in later
     text = rendered["country_past"]
-    for title in rendered["later_titles"]:
+    for title in later:
         assert " ".join(title.split()) not in text
     for html in (rendered["region_past_html"], rendered["command_html"]):
-        for title in rendered["later_titles"]:
+        for title in later:
             assert title not in html
-    observed = [dt.date.fromisoformat(d) for d in re.findall(r"observed (\d{4}-\d\d-\d\d)", text)]
-    assert [d for d in observed if d > PAST] == []
-    for report in (rendered["reports"]["country_past"], rendered["reports"]["region_past"]):
-        assert all(r.published_on != "" for r in report.references)
-        for change in report.data["changes"]:
-            assert dt.date.fromisoformat(change.on) <= PAST
+    observed = sorted(set(re.findall(r"observed (\d{4}-\d\d-\d\d)", text)))
+    assert observed == ["2020-10-19", "2024-01-10"]
+
+
+def test_past_reports_cite_exactly_their_sources_undated_as_nd(rendered: dict[str, Any]) -> None:
+    country = rendered["reports"]["country_past"]
+    assert [(r.number, r.title, r.published_on) for r in country.references] == [
+        (1, "EPPO annual report", "2025-10-01"),
+        (2, "WB PaCT: Western Balkans Partnership against Crime and Terrorism", "n.d."),
+        (
+            3,
+            "Sporazum o operativnoj i strateškoj saradnji između Crne Gore i Evropske "
+            "policijske kancelarije",
+            "n.d.",
+        ),
+        (4, "Eurojust and Montenegro enhance cooperation in the Western Balkans", "2018-06-13"),
+        (
+            5,
+            "Roundtable: Western Balkans Growth Plan - navigating digital integration with the EU",
+            "2024-09-18",
+        ),
+        (
+            6,
+            "KCSS has published a policy brief examining how to integrate the Western Balkans "
+            "into the EU's cybersecurity mechanisms and policies",
+            "2024-09-24",
+        ),
+        (
+            7,
+            "European Commission approves Reform Agendas of five Western Balkan countries",
+            "2024-10-23",
+        ),
+        (8, "Zakon o informacionoj bezbjednosti", "2024-11-25"),
+        (9, "New report: strengthening the rule of law in the Western Balkans", "2025-02-28"),
+    ]
+    region = rendered["reports"]["region_past"]
+    assert [r.published_on for r in region.references] == [
+        "n.d.",
+        "n.d.",
+        "2025-02-28",
+        "2025-05-07",
+        "2019-11-11",
+        "n.d.",
+        "2025-10-01",
+        "2024-12-16",
+        "2024-11-15",
+        "n.d.",
+        "2024-09-18",
+        "2024-09-24",
+    ]
+    text = rendered["country_past"]
+    assert "“WB PaCT: Western Balkans Partnership against Crime and Terrorism”. n.d." in text
+
+
+def test_past_reports_list_exactly_the_changes_since_a_year_earlier(
+    rendered: dict[str, Any],
+) -> None:
+    expected = [
+        ("2025-01-09", "ME", "eppo", "put on notice", 2, 2, ("eppo.contact-points.reachable",)),
+        ("2025-04-09", "ME", "eppo", "fell", 2, 0, ("eppo.contact-points.reachable",)),
+    ]
+    for name in ("country_past", "region_past"):
+        report: Report = rendered["reports"][name]
+        assert report.since == dt.date(2024, 5, 1)
+        causes = [tuple(e.benchmark for e in c.causes) for c in report.data["changes"]]
+        rows = [
+            (c.on, c.country, c.area, c.kind_label, c.tier_before, c.tier_after, because)
+            for c, because in zip(report.data["changes"], causes, strict=True)
+        ]
+        assert rows == expected
+        assert [e.status_label for c in report.data["changes"] for e in c.causes] == [
+            "not met",
+            "not met",
+        ]
+    text = rendered["country_past"]
+    report = rendered["reports"]["country_past"]
+    assert [(c.tier_before_words, c.tier_after_words) for c in report.data["changes"]] == [
+        ("tier 2 · structural", "tier 2 · structural"),
+        ("tier 2 · structural", "no tier yet"),
+    ]
+    assert (
+        "2025-04-09 European Public Prosecutor's Office (EPPO) fell tier 2 · structural → "
+        "no tier yet"
+    ) in text
+
+
+def test_reports_use_the_one_wording_of_the_labels(rendered: dict[str, Any]) -> None:
+    region: Report = rendered["reports"]["region"]
+    assert {b["who"] for b in region.data["blockers"]} == {
+        "the EU",
+        "the EU and the country together",
+    }
+    assert region.data["status_legend"] == "⚠ on notice, ⊘ suspended"
+    assert "⊘ suspended" in rendered["region"]
+    assert "⚠ on notice, ⊘ suspended." in rendered["region"]
+    assert (
+        "Tiers: ? not assessed, 0 no tier yet, 1 incremental, 2 structural, 3 transformational."
+    ) in rendered["region"]
+    country: Report = rendered["reports"]["country"]
+    eppo = next(a for a in country.data["summary"] if a.area == "eppo")
+    assert (eppo.status, eppo.status_label, eppo.status_mark) == ("suspended", "suspended", "⊘")
+    assert eppo.missing_words == "1 benchmark: 1 for the EU and Montenegro together"
+    assert (
+        "1 incremental — 1 benchmark: 1 for the EU and Montenegro together" in rendered["country"]
+    )
 
 
 def test_report_download_is_a_dated_pdf(rendered: dict[str, Any]) -> None:
@@ -210,6 +336,25 @@ def test_command_refuses_unknown_extension(tmp_path: Path) -> None:
 def test_command_refuses_bad_date(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not a date"):
         call_command("report", "region", "--as-of", "2026-13-01", "-o", str(tmp_path / "r.pdf"))
+
+
+def test_command_refuses_a_future_date(tmp_path: Path) -> None:
+    output = str(tmp_path / "r.html")
+    with (
+        time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(CommandError, match="2026-06-02 is in the future"),
+    ):
+        call_command("report", "region", "--as-of", "2026-06-02", "-o", output)
+
+
+def test_command_reports_as_of_the_clocks_today_by_default(tmp_path: Path) -> None:
+    out = tmp_path / "me.html"
+    with time_machine.travel(dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        call_command("report", "country", "ME", "-o", str(out), stdout=(buffer := StringIO()))
+    assert buffer.getvalue() == (
+        f"wrote {out} (Montenegro: operational integration with the EU, as of 2026-06-01)\n"
+    )
+    assert '<meta name="dcterms.date" content="2026-06-01">' in out.read_text(encoding="utf-8")
 
 
 def test_html_report_loads_nothing_from_outside(rendered: dict[str, Any]) -> None:

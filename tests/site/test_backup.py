@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,83 @@ def test_sqlite_backup_is_a_consistent_snapshot_while_a_writer_holds_a_transacti
             assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert copy.execute("SELECT text FROM note ORDER BY rowid").fetchall() == expected
             assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+# Backups hold password hashes and sessions: private files, never onto the live database.
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_backup_and_sidecar_are_readable_by_their_owner_only(engine: str, tmp_path: Path) -> None:
+    with scratch(engine, tmp_path / "db", "bkmode") as db:
+        db.python("from tests.hardening.dbstate import prepare\nprepare()\nprint('[]')")
+        old = tmp_path / "old.backup"
+        old.write_bytes(b"an older backup, world-readable")
+        old.chmod(0o644)
+        for target in (tmp_path / "new.backup", old):
+            db.oip("backup", str(target))
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600
+            assert stat.S_IMODE((target.parent / f"{target.name}.meta.json").stat().st_mode) == (
+                0o600
+            )
+
+
+def test_a_directory_is_refused_as_the_backup_file(tmp_path: Path) -> None:
+    with sqlite_scratch(tmp_path / "db") as db:
+        db.python("from tests.hardening.dbstate import prepare\nprepare()\nprint('[]')")
+        folder = tmp_path / "backups"
+        folder.mkdir()
+        refused = db.oip("backup", str(folder), check=False)
+        assert refused.returncode == 1
+        assert f"{folder} is a directory; give the backup file's name, e.g. {folder}/oip-" in (
+            refused.stderr
+        )
+        assert "Traceback" not in refused.stderr
+        assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["oip.sqlite3", "{var}/oip.sqlite3", "./x/../oip.sqlite3"])
+def test_the_live_database_is_refused_as_the_backup_file(tmp_path: Path, name: str) -> None:
+    with sqlite_scratch(tmp_path / "db") as db:
+        (db.var / "x").mkdir()
+        before = prepared(db, scenario_file(tmp_path))
+        refused = db.oip("backup", name.format(var=db.var), check=False)
+        assert refused.returncode == 1
+        assert "is the live database" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert db.python(SNAPSHOT) == before
+        # Nor onto its write-ahead log.
+        refused = db.oip("backup", "oip.sqlite3-wal", check=False)
+        assert refused.returncode == 1
+        assert "belongs to the live database" in refused.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_restore_force_refuses_a_database_that_is_not_oips(engine: str, tmp_path: Path) -> None:
+    """A valid backup of some other database (right engine, right format, intact) is still
+    refused, forced or not, and the OIP database is untouched."""
+    foreign = tmp_path / "foreign.backup"
+    with scratch(engine, tmp_path / "other", "bkother") as other:
+        other.python(
+            "from django.db import connection\n"
+            "with connection.cursor() as c:\n"
+            "    c.execute('CREATE TABLE guestbook (line TEXT)')\n"
+            "    c.execute(\"INSERT INTO guestbook VALUES ('hello')\")\n"
+            "print('[]')"
+        )
+        other.oip("backup", str(foreign))
+    with scratch(engine, tmp_path / "db", "bknotoip") as db:
+        before = prepared(db, scenario_file(tmp_path))
+        refused = db.oip("restore", "--force", str(foreign), check=False)
+        assert refused.returncode == 1
+        assert "not an OIP database (no table catalogue_catalogueversion" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert db.python(SNAPSHOT) == before
+
+
+def test_the_live_database_is_no_backup_to_restore(tmp_path: Path) -> None:
+    with sqlite_scratch(tmp_path / "db") as db:
+        before = prepared(db, scenario_file(tmp_path))
+        refused = db.oip("restore", "--force", str(db.sqlite_file), check=False)
+        assert refused.returncode == 1
+        assert "is the live database itself" in refused.stderr
+        assert db.python(SNAPSHOT) == before

@@ -1,16 +1,20 @@
-"""`oip standing`, `oip region` and `oip changes` follow DESIGN.md's formats."""
+"""`oip standing`, `oip region`, `oip changes` and `oip evidence` follow the formats of
+docs/contracts.md, and read dates by the one date rule (`oip.site.dates`)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from oip.evidence.actions import import_evidence
 from tests.scenario import import_scenario
 
 pytestmark = pytest.mark.django_db
@@ -211,4 +215,120 @@ def test_region_json_and_table() -> None:
         "yes",
         "+0.17",
         "(diverging)",
+    ]
+
+
+RULE_TOO_EARLY = "date 0001-01-01 is too early: OIP starts on 2000-01-01."
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("standing", "--as-of", "0001-01-01"),
+        ("region", "--as-of", "0001-01-01"),
+        ("changes", "--until", "0001-01-01"),
+        ("changes", "--since", "0001-01-01"),
+        ("evidence", "coverage", "--as-of", "0001-01-01"),
+    ],
+    ids=lambda c: " ".join(c[:-1]),
+)
+def test_a_date_in_year_one_is_refused_by_the_date_rule(command: tuple[str, ...]) -> None:
+    with pytest.raises(CommandError) as refused:
+        run(*command)
+    assert str(refused.value).endswith(RULE_TOO_EARLY)
+
+
+@pytest.mark.parametrize("written", ["20250101", "2025-W01-3", "2025-1-1", "yesterday"])
+def test_only_yyyy_mm_dd_is_a_date(written: str) -> None:
+    with pytest.raises(CommandError) as refused:
+        run("standing", "--as-of", written)
+    assert f"argument --as-of: date “{written}” is not a date: use the form YYYY-MM-DD" in str(
+        refused.value
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False)
+def test_a_future_date_is_refused() -> None:
+    with pytest.raises(CommandError) as refused:
+        run("region", "--as-of", "2026-06-16")
+    assert str(refused.value).endswith(
+        "argument --as-of: date 2026-06-16 is in the future: OIP shows facts up to today "
+        "(2026-06-15)."
+    )
+
+
+@pytest.mark.parametrize("days", ["999999999", "-1", "36501", "ten"])
+def test_review_refuses_an_age_it_cannot_count(days: str) -> None:
+    with pytest.raises(CommandError) as refused:
+        run("evidence", "review", "--older-than", days)
+    assert str(refused.value).endswith(
+        f"argument --older-than: must be a whole number of days from 0 to 36500 (100 years), "
+        f"got {days!r}"
+    )
+
+
+def test_review_counts_the_longest_age() -> None:
+    # The scenario's one source is dated 2025-10-01: nothing is 100 years old.
+    assert json.loads(run("evidence", "review", "--older-than", "36500", "--format", "json")) == []
+
+
+def assessed(*known_at: str) -> int:
+    [row] = json.loads(
+        run(
+            "standing",
+            "--as-of",
+            "2025-06-01",
+            "--country",
+            "AL",
+            "--area",
+            "eppo",
+            "--format",
+            "json",
+            *known_at,
+        )
+    )
+    count: int = row["assessed"]["with_evidence"]
+    return count
+
+
+def test_known_at_as_a_date_alone_is_the_end_of_that_day(tmp_path: Path) -> None:
+    path = tmp_path / "al.yaml"
+    path.write_text(
+        "observations:\n- {country: AL, benchmark: eppo.working-arrangement.signed, "
+        "status: met, observed_on: '2024-01-10', "
+        "source: {url: 'https://example.org/al', title: AL report}}\n",
+        encoding="utf-8",
+    )
+    with time_machine.travel(dt.datetime(2025, 6, 1, 15, 30, tzinfo=dt.UTC), tick=False):
+        assert import_evidence([path], recorded_by="t").created == 1
+    assert assessed("--known-at", "2025-06-01") == 1
+    assert assessed("--known-at", "2025-06-01T15:29:59Z") == 0
+    assert assessed("--known-at", "2025-06-01T15:30:00Z") == 1
+    assert assessed("--known-at", "2025-05-31") == 0
+    with pytest.raises(CommandError, match="argument --known-at: instant “20250601” is not a date"):
+        assessed("--known-at", "20250601")
+    with pytest.raises(CommandError, match="instant 0001-01-01T00:00\\+05:00 is too early"):
+        assessed("--known-at", "0001-01-01T00:00+05:00")
+
+
+def test_an_import_refusal_never_prints_a_terminal_escape(tmp_path: Path) -> None:
+    path = tmp_path / "esc.yaml"
+    path.write_text(
+        'observations:\n- {country: "\\e[31mME", "\\e[2J": x, note: "\\e]0;title\\a"}\n',
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="import failed"):
+        call_command("evidence", "import", str(path), stderr=err)
+    assert "\x1b" not in err.getvalue()
+    assert err.getvalue().splitlines() == [
+        f"{path}: observations[0]: \\x1b[2J: unknown field",
+        f"{path}: observations[0]: country: contains the control character U+001B "
+        "(terminal escapes and control codes are not text)",
+        f"{path}: observations[0]: benchmark: required",
+        f"{path}: observations[0]: status: required",
+        f"{path}: observations[0]: observed_on: required (a date YYYY-MM-DD)",
+        f"{path}: observations[0]: source: required: no source, no observation",
+        f"{path}: observations[0]: note: contains the control character U+001B "
+        "(terminal escapes and control codes are not text)",
     ]

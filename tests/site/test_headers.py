@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from oip.site.headers import CONTENT_SECURITY_POLICY
 from tests.hardening.procs import clean_env
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,19 @@ def test_hsts_with_tls(client: Client, url: str, tls_settings: dict[str, Any]) -
         plain = secure.get(url)
         assert plain.status_code == 301
         assert plain["Location"].startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "url", ["/static/monitor/monitor.css", "/static/monitor/favicon.svg"], ids=["css", "svg"]
+)
+def test_static_files_carry_the_same_security_headers(client: Client, url: str) -> None:
+    """WhiteNoise answers static files before the header middlewares run."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Permissions-Policy"] == "geolocation=(), camera=(), microphone=()"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "same-origin"
+    response.close()

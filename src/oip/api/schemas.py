@@ -1,24 +1,35 @@
-"""Response shapes of the JSON API (they appear in the OpenAPI schema)."""
+"""Response shapes of the JSON API (they appear in the OpenAPI schema).
+
+Every enumerated field takes its type from `oip.vocabulary` (or the pure core that owns it).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Schema
+
+from oip.region.analytics import TrendLabel
+from oip.vocabulary import (
+    BenchmarkStatus,
+    ChangeKind,
+    ObservationStatus,
+    SourceKind,
+    StandingStatus,
+    Who,
+)
 
 
 class Missing(Schema):
     benchmark: str
     target: str
-    who: Literal["eu", "country", "joint"]
-    status: Literal["unknown", "not_met", "partial", "met", "not_applicable"]
+    who: Who
+    status: BenchmarkStatus
 
 
 class Holding(Schema):
     benchmark: str
     target: str
-    who: Literal["eu", "country", "joint"]
-    status: str
+    who: Who
+    status: BenchmarkStatus
     observed_on: str | None
     lapsed_on: str | None
 
@@ -35,7 +46,7 @@ class StandingOut(Schema):
     tier: int
     tier_name: str
     raw_tier: int
-    status: Literal["stable", "on_notice", "suspended"]
+    status: StandingStatus
     since: str | None
     notice_until: str | None
     next_tier: int | None
@@ -50,7 +61,7 @@ class ChangeOut(Schema):
     country: str
     area: str
     on: str
-    kind: Literal["advanced", "on_notice", "restored", "fell", "suspended"]
+    kind: ChangeKind
     tier_before: int
     tier_after: int
     cause: list[str]
@@ -65,7 +76,7 @@ class AreaDivergenceOut(Schema):
     two_speed: bool
     year_ago_mean: float | None
     trend: float | None
-    trend_label: str
+    trend_label: TrendLabel
     year_ago_spread: int | None
 
 
@@ -81,7 +92,7 @@ class BlockerOut(Schema):
     area: str
     target: str
     benchmark: str
-    who: str
+    who: Who
     countries: list[str]
 
 
@@ -103,6 +114,7 @@ class RegionOut(Schema):
 
 class SourceOut(Schema):
     id: int
+    kind: SourceKind
     url: str
     title: str
     publisher: str
@@ -116,7 +128,7 @@ class ObservationOut(Schema):
     benchmark: str
     target: str
     area: str
-    status: Literal["met", "partial", "not_met", "not_applicable"]
+    status: ObservationStatus
     observed_on: str
     recorded_at: str
     recorded_by: str
@@ -142,4 +154,20 @@ class ContextNoteOut(Schema):
 
 
 class ErrorOut(Schema):
+    """A 404: what was not found, in a sentence."""
+
     detail: str
+
+
+class Problem(Schema):
+    """One refused input: its kind, where it is (`["query", name]`) and why."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """A 422: every refused input of the request."""
+
+    detail: list[Problem]

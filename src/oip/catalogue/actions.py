@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from oip.catalogue.loader import content_hash, export_data
 from oip.catalogue.models import Benchmark, CatalogueVersion, Country
 from oip.catalogue.schema import Catalogue
+from oip.site import clock
+from oip.site.models import bump_data_version
 from oip.site.signals import announce_data_changed
 
 
@@ -104,13 +105,14 @@ def load_catalogue_into_db(catalogue: Catalogue) -> LoadResult:
         unique_fields=["id"],
         update_fields=["target", "area", "tier", "kind", "statement", "position"],
     )
-    # The read paths key their caches on the data version, which includes this.
+    # The read paths key their caches on the data version: bumped in this transaction.
+    bump_data_version()
     announce_data_changed()
     CatalogueVersion.objects.create(
         version=catalogue.version,
         content_hash=digest,
         content=export_data(catalogue),
-        loaded_at=timezone.now(),
+        loaded_at=clock.now(),
     )
     return LoadResult(
         catalogue.version,

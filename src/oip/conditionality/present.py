@@ -1,4 +1,4 @@
-"""Plain-data forms of the engine's values: the JSON contract of DESIGN.md, and table rows.
+"""Plain-data forms of the engine's values: the JSON contract of `docs/contracts.md`, and table rows.
 
 Pure: no Django. The CLI, the API, the monitor's downloads and the reports all use these,
 so a standing reads the same everywhere.

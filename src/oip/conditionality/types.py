@@ -25,6 +25,7 @@ __all__ = [
     "ObservationStatus",
     "Standing",
     "StandingStatus",
+    "TierInterval",
     "Who",
 ]
 
@@ -68,7 +69,7 @@ class BenchmarkState:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """A country's standing in an area at `as_of` (DESIGN.md "Conditionality").
+    """A country's standing in an area at `as_of` (`docs/contracts.md`, the conditionality rules).
 
     `tier` is the held tier, `raw_tier` what the evidence supports right now.
     `holding` lists the met benchmarks of achieved targets at tiers <= `tier`;
@@ -104,3 +105,16 @@ class Change:
     tier_before: int
     tier_after: int
     cause: tuple[str, ...] = field(default=())
+
+
+class TierInterval(NamedTuple):
+    """A stretch of days over which a standing's tier, raw tier and status held unchanged.
+
+    `start` is the first day, `end` the first day after it (exclusive; None: it still holds).
+    """
+
+    start: dt.date
+    end: dt.date | None
+    tier: int
+    raw_tier: int
+    status: StandingStatus

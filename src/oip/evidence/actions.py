@@ -2,6 +2,12 @@
 
 `import_evidence` validates every record of every file first (streaming, so a 200,000-row CSV
 stays small in memory), then writes all of it in one transaction, or nothing.
+
+Concurrency (`oip.evidence.writing`): what must be unique is unique in the database and every
+insert skips conflicts, so concurrent writers store each fact once and each reports what it
+really inserted; imports take turns, and one that cannot get its turn fails with `ImportBusy`,
+nothing written. Every write bumps the data version (`oip.site.models.bump_data_version`)
+inside its transaction.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from oip.catalogue.fetch import current_catalogue
-from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
+from oip.evidence.models import ContextNote, ImportBatch, Observation
 from oip.evidence.records import (
     Checker,
     ContextRecord,
+    EvidenceFile,
     FileProblem,
     ObservationRecord,
     RecordError,
@@ -27,19 +33,30 @@ from oip.evidence.records import (
     check,
     read_file,
 )
+from oip.evidence.writing import (
+    ImportBusy,
+    ImportFailed,
+    ObservationInsert,
+    store_sources,
+    writer_turn,
+)
+from oip.site import clock
+from oip.site.models import bump_data_version
 from oip.site.signals import announce_data_changed
+
+__all__ = [
+    "ImportBusy",
+    "ImportFailed",
+    "ImportResult",
+    "Recorded",
+    "check_observation",
+    "import_evidence",
+    "record_observation",
+    "stored_observation",
+]
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 500
-
-
-class ImportFailed(Exception):
-    """Nothing was written; `errors` names file, record and field for every problem found."""
-
-    def __init__(self, errors: list[RecordError], total: int) -> None:
-        self.errors = errors
-        self.total = total
-        super().__init__(f"{total} problem(s); nothing imported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +69,33 @@ class ImportResult:
     files: tuple[str, ...] = field(default=())
 
 
-def _validated(
-    paths: Sequence[Path], checker: Checker
-) -> Iterable[ObservationRecord | ContextRecord | RecordError]:
+Validated = tuple[str, str, ObservationRecord | ContextRecord | RecordError]
+
+
+def _validated(paths: Sequence[EvidenceFile], checker: Checker) -> Iterable[Validated]:
+    """Every record of every file as (file, record label, checked record or error)."""
     for path in paths:
         try:
             for kind, label, raw in read_file(path):
                 result = check(checker, kind, str(path), label, raw)
                 if isinstance(result, list):
-                    yield from result
+                    for error in result:
+                        yield str(path), label, error
                 else:
-                    yield result
+                    yield str(path), label, result
         except FileProblem as problem:
-            yield problem.error
+            yield str(path), problem.error.record, problem.error
+
+
+@dataclass
+class _Plan:
+    """What the first pass learnt: the distinct sources, the notes by key, the counts read."""
+
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    notes: dict[str, tuple[ContextRecord, str, str]] = field(default_factory=dict)
+    observations_read: int = 0
+    notes_read: int = 0
+    notes_stored: set[str] = field(default_factory=set)  # keys this import inserted
 
 
 def import_evidence(
@@ -75,66 +106,73 @@ def import_evidence(
 ) -> ImportResult:
     """Import observations and context notes from YAML/CSV files: all of them, or nothing.
 
-    Raises ImportFailed (nothing written) if any record of any file is invalid. Records
-    identical to one already stored (or earlier in the same import) are skipped and counted.
+    Raises ImportFailed (nothing written) if any record of any file is invalid, or if a
+    context note reuses the key of a stored or imported note with other content (a key names
+    one note for ever). Raises ImportBusy (nothing written) when another import kept the
+    database for longer than `OIP_DB_WAIT` seconds. Records identical to one already stored,
+    or earlier in the same import, or stored meanwhile by a concurrent import, are skipped and
+    counted: `created` is what this import really inserted.
     """
     files = [Path(p) for p in paths]
+    # Each file is read once: both passes below read the same bytes, whatever happens on disk.
+    snapshots = [EvidenceFile(f) for f in files]
+    label = ", ".join(str(f) for f in files)
     catalogue = current_catalogue()
-    now = timezone.now()
-    checker = Checker(catalogue, today or timezone.localdate(now))
+    now = clock.now()
+    checker = Checker(catalogue, today or clock.today())
 
-    # Pass 1: validate everything, keep only the distinct sources and the errors.
+    # Pass 1: validate everything, keep only the distinct sources, the notes and the errors.
+    plan = _Plan()
     errors: list[RecordError] = []
     total_errors = 0
-    sources: dict[str, SourceRecord] = {}
-    for item in _validated(files, checker):
+    for file, record, item in _validated(snapshots, checker):
+        problem: RecordError | None = None
         if isinstance(item, RecordError):
+            problem = item
+        elif isinstance(item, ContextRecord):
+            plan.notes_read += 1
+            problem = _note_clash(plan.notes, item, file, record)
+        else:
+            plan.observations_read += 1
+        if problem is not None:
             total_errors += 1
             if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(item)
-        else:
-            sources.setdefault(item.source.fingerprint, item.source)
+                errors.append(problem)
+        elif not isinstance(item, RecordError):
+            plan.sources.setdefault(item.source.fingerprint, item.source)
+    if not total_errors:
+        errors = _stored_note_clashes(plan.notes)
+        total_errors = len(errors)
     if total_errors:
         raise ImportFailed(errors, total_errors)
 
-    # Pass 2: the files validated; write them in one transaction.
-    with transaction.atomic():
-        source_ids = _store_sources(sources)
+    # Pass 2: the files validated; write them in one transaction, on our turn.
+    with writer_turn(label):
+        source_ids = store_sources(plan.sources)
+        batch = ImportBatch.objects.create(
+            files=label,
+            recorded_at=now,
+            recorded_by=recorded_by[:150],
+            observations_read=plan.observations_read,
+            notes_read=plan.notes_read,
+        )
+        # Facts already committed are certainly conflicts: not sending them keeps a re-import
+        # fast. Whatever else conflicts (a concurrent writer's) the database skips.
         known = set(
             Observation.objects.values_list("fingerprint", flat=True).iterator(chunk_size=20_000)
         )
-        known_notes = set(ContextNote.objects.values_list("key", flat=True))
-        batch = ImportBatch.objects.create(
-            files=", ".join(str(f) for f in files), recorded_at=now, recorded_by=recorded_by[:150]
-        )
-        created = skipped = notes_created = notes_skipped = 0
+        created = notes_created = 0
         pending: list[tuple[Any, ...]] = []
-        insert = _ObservationInsert(now, recorded_by[:150], batch.pk)
-        for item in _validated(files, checker):
+        insert = ObservationInsert(now, recorded_by[:150], batch.pk)
+        for _file, _record, item in _validated(snapshots, checker):
             if isinstance(item, RecordError):  # pragma: no cover - the files changed under us
                 raise ImportFailed([item], 1)
             if isinstance(item, ContextRecord):
-                if item.key in known_notes:
-                    notes_skipped += 1
-                    continue
-                known_notes.add(item.key)
-                ContextNote.objects.create(
-                    key=item.key,
-                    country_id=item.country,
-                    area=item.area,
-                    title=item.title,
-                    body=item.body,
-                    noted_on=item.noted_on,
-                    source_id=source_ids[item.source.fingerprint],
-                    recorded_at=now,
-                )
-                notes_created += 1
+                notes_created += _store_note(item, source_ids, batch, now, plan)
                 continue
-            fingerprint = item.fingerprint
-            if fingerprint in known:
-                skipped += 1
+            if item.fingerprint in known:
                 continue
-            known.add(fingerprint)
+            known.add(item.fingerprint)
             pending.append(
                 insert.row(
                     item.country,
@@ -143,7 +181,7 @@ def import_evidence(
                     item.observed_on,
                     source_ids[item.source.fingerprint],
                     item.note,
-                    fingerprint,
+                    item.fingerprint,
                 )
             )
             if len(pending) >= BATCH_SIZE:
@@ -157,114 +195,150 @@ def import_evidence(
             transaction.set_rollback(True)
             batch_id = None
         else:
-            _record_counts(batch, created, skipped)
-    announce_data_changed()
+            bump_data_version()
+            announce_data_changed()
     return ImportResult(
-        created, skipped, notes_created, notes_skipped, batch_id, tuple(map(str, files))
+        created,
+        plan.observations_read - created,
+        notes_created,
+        plan.notes_read - notes_created,
+        batch_id,
+        tuple(map(str, files)),
     )
 
 
-class _ObservationInsert:
-    """Plain multi-row INSERTs of validated observations.
+# Context notes: a key names one note for ever.
 
-    The rows were validated in full by the first pass; building a model instance per row
-    only to have `bulk_create` take it apart again was half of the import's time. Values
-    are adapted with the backend's own operations, so they are stored exactly as the ORM
-    would store them (SQLite keeps naive UTC text, PostgreSQL timestamptz).
+
+def _note_content(note: ContextRecord) -> tuple[Any, ...]:
+    return (
+        note.country,
+        note.area,
+        note.title,
+        note.body,
+        note.noted_on,
+        note.source.fingerprint,
+    )
+
+
+def _clash(key: str, file: str, record: str, elsewhere: str) -> RecordError:
+    return RecordError(
+        file,
+        record,
+        "key",
+        f"{key!r} already names {elsewhere} with other content; a key names one note for "
+        "ever: give the corrected note a new key",
+    )
+
+
+def _note_clash(
+    notes: dict[str, tuple[ContextRecord, str, str]], note: ContextRecord, file: str, record: str
+) -> RecordError | None:
+    seen = notes.setdefault(note.key, (note, file, record))
+    if seen[0] == note or _note_content(seen[0]) == _note_content(note):
+        return None
+    return _clash(note.key, file, record, f"the note of {seen[1]}: {seen[2]}")
+
+
+def _stored_note_clashes(notes: dict[str, tuple[ContextRecord, str, str]]) -> list[RecordError]:
+    """Errors for the imported notes whose key is stored with other content."""
+    keys = list(notes)
+    errors: list[RecordError] = []
+    for start in range(0, len(keys), 900):
+        stored = ContextNote.objects.filter(key__in=keys[start : start + 900]).values_list(
+            "key", "country_id", "area", "title", "body", "noted_on", "source__fingerprint"
+        )
+        for key, *content in stored:
+            note, file, record = notes[key]
+            if tuple(content) != _note_content(note):
+                errors.append(_clash(key, file, record, "a stored note"))
+    return sorted(errors, key=lambda e: (e.file, e.record))
+
+
+def _store_note(
+    note: ContextRecord,
+    source_ids: dict[str, int],
+    batch: ImportBatch,
+    now: dt.datetime,
+    plan: _Plan,
+) -> int:
+    """Insert `note` unless its key is stored; 1 if inserted, 0 if the same note was there.
+
+    A note stored meanwhile by a concurrent import with other content fails the import.
     """
-
-    COLUMNS = (
-        "country_id",
-        "benchmark_id",
-        "status",
-        "observed_on",
-        "recorded_at",
-        "source_id",
-        "note",
-        "recorded_by",
-        "batch_id",
-        "fingerprint",
-    )
-
-    def __init__(self, recorded_at: dt.datetime, recorded_by: str, batch_id: int) -> None:
-        ops = connection.ops
-        self.recorded_at = ops.adapt_datetimefield_value(recorded_at)
-        self.recorded_by = recorded_by
-        self.batch_id = batch_id
-        self.days: dict[dt.date, Any] = {}
-        self.adapt_day = ops.adapt_datefield_value
-        table = connection.ops.quote_name(Observation._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.COLUMNS)
-        self.sql = (
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(self.COLUMNS))})"  # noqa: S608 - fixed names
-        )
-
-    def row(
-        self,
-        country: str,
-        benchmark: str,
-        status: str,
-        observed_on: dt.date,
-        source_id: int,
-        note: str,
-        fingerprint: str,
-    ) -> tuple[Any, ...]:
-        day = self.days.get(observed_on)
-        if day is None:
-            day = self.days[observed_on] = self.adapt_day(observed_on)
-        return (
-            country,
-            benchmark,
-            status,
-            day,
-            self.recorded_at,
-            source_id,
-            note,
-            self.recorded_by,
-            self.batch_id,
-            fingerprint,
-        )
-
-    def write(self, rows: list[tuple[Any, ...]]) -> int:
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
-        return len(rows)
-
-
-def _record_counts(batch: ImportBatch, created: int, skipped: int) -> None:
-    # ImportBatch is append-only for the application; its counts are set once, inside the
-    # transaction that created it, through the base manager.
-    ImportBatch._base_manager.filter(pk=batch.pk).update(created=created, skipped=skipped)
-
-
-def _store_sources(sources: dict[str, SourceRecord]) -> dict[str, int]:
-    """Create the sources not stored yet; return fingerprint -> id for all of them."""
-    ids: dict[str, int] = {}
-    fingerprints = list(sources)
-    for start in range(0, len(fingerprints), 900):
-        chunk = fingerprints[start : start + 900]
-        ids.update(Source.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "id"))
-    missing = [
-        Source(
-            url=s.url,
-            title=s.title,
-            publisher=s.publisher,
-            published_on=s.published_on,
-            excerpt=s.excerpt,
-            fingerprint=fp,
-        )
-        for fp, s in sources.items()
-        if fp not in ids
-    ]
-    if missing:
-        Source.objects.bulk_create(missing, batch_size=900)
-        new = [s.fingerprint for s in missing]
-        for start in range(0, len(new), 900):
-            chunk = new[start : start + 900]
-            ids.update(
-                Source.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "id")
+    if note.key in plan.notes_stored:
+        return 0  # the same note twice in this import: stored the first time
+    ContextNote.objects.bulk_create(
+        [
+            ContextNote(
+                key=note.key,
+                country_id=note.country,
+                area=note.area,
+                title=note.title,
+                body=note.body,
+                noted_on=note.noted_on,
+                source_id=source_ids[note.source.fingerprint],
+                recorded_at=now,
+                batch=batch,
             )
-    return ids
+        ],
+        ignore_conflicts=True,
+    )
+    stored = ContextNote.objects.filter(key=note.key).values_list(
+        "batch_id", "country_id", "area", "title", "body", "noted_on", "source__fingerprint"
+    )[0]
+    if stored[0] == batch.pk:
+        plan.notes_stored.add(note.key)
+        return 1
+    if tuple(stored[1:]) != _note_content(note):  # pragma: no cover - a concurrent import
+        _, file, record = plan.notes[note.key]
+        raise ImportFailed([_clash(note.key, file, record, "a note stored meanwhile")], 1)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What `record_observation` did: the stored observation, and whether it is new."""
+
+    observation: Observation
+    created: bool
+
+
+def check_observation(
+    *,
+    country: str,
+    benchmark: str,
+    status: str,
+    observed_on: dt.date,
+    source: SourceRecord,
+    note: str,
+) -> ObservationRecord:
+    """Validate one observation like an imported record (file "admin"); ImportFailed if not."""
+    checker = Checker(current_catalogue(), clock.today())
+    raw = {
+        "country": country,
+        "benchmark": benchmark,
+        "status": status,
+        "observed_on": observed_on.isoformat(),
+        "source": {
+            "kind": source.kind,
+            "url": source.url,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": source.published_on.isoformat() if source.published_on else "",
+            "excerpt": source.excerpt,
+        },
+        "note": note,
+    }
+    result = checker.observation(raw, "admin", "observation")
+    if isinstance(result, list):
+        raise ImportFailed(result, len(result))
+    return result
+
+
+def stored_observation(record: ObservationRecord) -> Observation | None:
+    """The stored observation identical to `record`, if there is one."""
+    return Observation.objects.filter(fingerprint=record.fingerprint).first()
 
 
 def record_observation(
@@ -276,39 +350,41 @@ def record_observation(
     source: SourceRecord,
     note: str,
     recorded_by: str,
-) -> Observation:
-    """Record one observation (the admin's path); validated like an imported record."""
-    checker = Checker(current_catalogue(), timezone.localdate())
-    raw = {
-        "country": country,
-        "benchmark": benchmark,
-        "status": status,
-        "observed_on": observed_on,
-        "source": {
-            "url": source.url,
-            "title": source.title,
-            "publisher": source.publisher,
-            "published_on": source.published_on,
-            "excerpt": source.excerpt,
-        },
-        "note": note,
-    }
-    result = checker.observation(raw, "admin", "record")
-    if isinstance(result, list):
-        raise ImportFailed(result, len(result))
+) -> Recorded:
+    """Record one observation (the admin's path), validated like an imported record.
+
+    Raises ImportFailed (nothing written) naming the field of every problem. An observation
+    identical to a stored one is not stored again: the stored one is returned, `created`
+    false.
+    """
+    result = check_observation(
+        country=country,
+        benchmark=benchmark,
+        status=status,
+        observed_on=observed_on,
+        source=source,
+        note=note,
+    )
     with transaction.atomic():
-        source_id = _store_sources({result.source.fingerprint: result.source})[
+        source_id = store_sources({result.source.fingerprint: result.source})[
             result.source.fingerprint
         ]
-        announce_data_changed()
-        return Observation.objects.create(
-            country_id=result.country,
-            benchmark_id=result.benchmark,
-            status=result.status,
-            observed_on=result.observed_on,
-            recorded_at=timezone.now(),
-            source_id=source_id,
-            note=result.note,
-            recorded_by=recorded_by[:150],
-            fingerprint=result.fingerprint,
+        insert = ObservationInsert(clock.now(), recorded_by[:150], None)
+        created = insert.write(
+            [
+                insert.row(
+                    result.country,
+                    result.benchmark,
+                    result.status,
+                    result.observed_on,
+                    source_id,
+                    result.note,
+                    result.fingerprint,
+                )
+            ]
         )
+        if created:
+            bump_data_version()
+            announce_data_changed()
+        stored = Observation.objects.get(fingerprint=result.fingerprint)
+    return Recorded(stored, bool(created))

@@ -1,57 +1,35 @@
 """Evidence: sources, dated observations (append-only) and context notes.
 
-An observation is never updated or deleted: a correction is a newer observation. The query
-set refuses bulk updates and deletes, and instances refuse to be saved twice or deleted, so
-no code path in the application can lose evidence by accident.
+Every table here is append-only (`oip.site.appendonly`): a correction is a newer row. The
+managers refuse updates and deletes, instances always INSERT, fixtures are refused, and
+database triggers refuse UPDATE and DELETE from raw SQL too. What must be unique is unique in
+the database (observation and source fingerprints, note keys), so concurrent imports can
+never store a fact twice.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from django.db import models
 
 from oip.catalogue.models import Benchmark, Country
+from oip.site.appendonly import AppendOnlyError, AppendOnlyModel
+from oip.vocabulary import OBSERVATION_STATUSES, SOURCE_KINDS
 
-STATUS_CHOICES = [
-    ("met", "met"),
-    ("partial", "partial"),
-    ("not_met", "not met"),
-    ("not_applicable", "not applicable"),
-]
+__all__ = ["AppendOnlyError", "ContextNote", "ImportBatch", "Observation", "Source"]
 
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove recorded evidence."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a newer one")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a newer one")
-
-
-class AppendOnlyModel(models.Model):
-    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A guard, not business logic: existing rows must never be rewritten.
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} {self.pk} is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{type(self).__name__} {self.pk} is append-only")
+STATUS_CHOICES = [(status, status.replace("_", " ")) for status in OBSERVATION_STATUSES]
+SOURCE_KIND_CHOICES = [(kind, kind) for kind in SOURCE_KINDS]
 
 
 class Source(AppendOnlyModel):
-    """Where a fact comes from. Identical sources are stored once (by fingerprint)."""
+    """Where a fact comes from. Identical sources are stored once (by fingerprint).
 
+    `kind`: `public` (the default; a public http(s) URL anyone can check), `measured` (by OIP
+    itself, e.g. an aggregate the exchange computes) or `restricted` (seen by the analysts,
+    not public).
+    """
+
+    kind = models.CharField(max_length=16, choices=SOURCE_KIND_CHOICES, default="public")
     url = models.CharField(max_length=1000, blank=True)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=300, blank=True)
@@ -67,15 +45,20 @@ class Source(AppendOnlyModel):
 
 
 class ImportBatch(AppendOnlyModel):
-    """One run of `oip evidence import` (or of the admin): what was read and what was written."""
+    """One run of `oip evidence import`: what was read; what it wrote points back at it.
+
+    Immutable like the rows it wrote: the counts read are known before anything is written,
+    and what was created is counted from the rows (`observations`, `context_notes`), so the
+    record is true even when a concurrent import stored some of the same facts first.
+    """
 
     files = models.TextField()
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=150)
-    created = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
+    observations_read = models.PositiveIntegerField(default=0)
+    notes_read = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["-recorded_at", "-id"]
         verbose_name_plural = "import batches"
 
@@ -97,9 +80,9 @@ class Observation(AppendOnlyModel):
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
-    fingerprint = models.CharField(max_length=64, db_index=True)
+    fingerprint = models.CharField(max_length=64, unique=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["country_id", "benchmark_id", "observed_on", "recorded_at", "id"]
         indexes = [
             # Covers the engine's whole read (fetch.load_observations), in its order.
@@ -132,8 +115,11 @@ class ContextNote(AppendOnlyModel):
     noted_on = models.DateField(null=True, blank=True, help_text="the date the context refers to")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="context_notes")
     recorded_at = models.DateTimeField()
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="context_notes"
+    )
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["noted_on", "id"]
 
     def __str__(self) -> str:

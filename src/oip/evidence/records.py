@@ -1,74 +1,144 @@
-"""Reading and validating evidence files (YAML and CSV) into plain records. No database.
+"""Checking raw evidence records against the catalogue, into plain records. No database.
 
-The file formats are DESIGN.md's `oip evidence import` contract. Every record is checked
-against the catalogue; each problem becomes a `RecordError` naming the file, the record
-(YAML index or CSV line) and the field.
+The file formats are the `oip evidence import` contract (`docs/contracts.md`);
+`oip.evidence.reading` reads the files within their bounds. Every record is checked here,
+field by field, before anything is converted: each problem becomes a `RecordError` naming the
+file, the record (YAML index or CSV line) and the field.
+
+Per-field limits (`OBSERVATION_LIMITS`, `SOURCE_LIMITS`, `CONTEXT_LIMITS`): a field stored in a
+column of bounded length may hold at most that column's `max_length` in characters (what
+PostgreSQL counts), so an import never fails half-way with a DataError; free text (note,
+excerpt, a context note's body) at most 16 KiB of UTF-8, which is a long page; identifiers,
+which are checked against the catalogue anyway, at most 200 characters. Text fields must be
+strings (YAML's unquoted `NO` is a boolean, not Norway) and hold no control characters other
+than tab and line breaks: an ANSI escape in a title would reach every terminal that lists it.
+Dates are written YYYY-MM-DD exactly (`oip.site.daterule`) and are never in the future.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, Literal
 
 from oip.catalogue.schema import Catalogue
-
-STATUSES = ("met", "partial", "not_met", "not_applicable")
-CSV_COLUMNS = (
-    "country",
-    "benchmark",
-    "status",
-    "observed_on",
-    "source_url",
-    "source_title",
-    "source_publisher",
-    "source_published_on",
-    "source_excerpt",
-    "note",
+from oip.evidence.reading import (
+    ACCEPTED_CSV_COLUMNS,
+    CSV_COLUMNS,
+    OPTIONAL_CSV_COLUMNS,
+    REQUIRED_CSV_COLUMNS,
+    EvidenceFile,
+    FileProblem,
+    NotText,
+    RawRecord,
+    RecordError,
+    read_file,
 )
-REQUIRED_CSV_COLUMNS = ("country", "benchmark", "status", "observed_on", "source_title")
+from oip.site.daterule import read_date
+from oip.vocabulary import OBSERVATION_STATUSES, SOURCE_KINDS, SourceKind
+
+__all__ = [
+    "ACCEPTED_CSV_COLUMNS",
+    "CSV_COLUMNS",
+    "OPTIONAL_CSV_COLUMNS",
+    "REQUIRED_CSV_COLUMNS",
+    "Checker",
+    "ContextRecord",
+    "EvidenceFile",
+    "FileProblem",
+    "Limit",
+    "ObservationRecord",
+    "RawRecord",
+    "Record",
+    "RecordError",
+    "SourceRecord",
+    "check",
+    "read_file",
+]
+
+STATUSES = OBSERVATION_STATUSES
 OBSERVATION_KEYS = {"country", "benchmark", "status", "observed_on", "source", "note"}
-SOURCE_KEYS = {"url", "title", "publisher", "published_on", "excerpt"}
+SOURCE_KEYS = {"url", "title", "publisher", "published_on", "excerpt", "kind"}
 CONTEXT_KEYS = {"key", "country", "area", "title", "body", "noted_on", "source"}
 NO_DATE = {"", "n.d.", "nd", "n.d"}
-MAX_TEXT = {"url": 1000, "title": 500, "publisher": 300}
+KiB = 1024
 
 
 @dataclass(frozen=True, slots=True)
-class RecordError:
-    file: str
-    record: str
-    field: str
-    message: str
+class Limit:
+    """The most a text field may hold: characters (a bounded column) or UTF-8 bytes."""
+
+    size: int
+    unit: Literal["characters", "bytes"]
+
+    def exceeded_by(self, text: str) -> bool:
+        if self.unit == "characters":
+            return len(text) > self.size
+        # A character is at most 4 bytes: most texts need no encoding to be judged.
+        return len(text) * 4 > self.size and len(text.encode("utf-8")) > self.size
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.record}: {self.field}: {self.message}"
+        if self.unit == "bytes":
+            return f"{self.size // KiB} KiB of UTF-8 text"
+        return f"{self.size} characters"
+
+
+IDENTIFIER = Limit(200, "characters")
+FREE_TEXT = Limit(16 * KiB, "bytes")
+OBSERVATION_LIMITS = {
+    "country": IDENTIFIER,
+    "benchmark": IDENTIFIER,
+    "status": IDENTIFIER,
+    "note": FREE_TEXT,
+}
+SOURCE_LIMITS = {
+    "url": Limit(1000, "characters"),
+    "title": Limit(500, "characters"),
+    "publisher": Limit(300, "characters"),
+    "excerpt": FREE_TEXT,
+    "kind": IDENTIFIER,
+}
+CONTEXT_LIMITS = {
+    "key": Limit(120, "characters"),
+    "country": IDENTIFIER,
+    "area": Limit(80, "characters"),
+    "title": Limit(300, "characters"),
+    "body": FREE_TEXT,
+}
+
+# Control characters other than tab and line feed; CR only as part of a CRLF line break.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# The scheme, optional user info, then a host: a name or a bracketed IPv6 address.
+_WEB_HOST = re.compile(r"https?://(?:[^/?#@]*@)?(?:\[[^\]/?#]+\]|[^/?#:@\[\]\s]+)")
 
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
+    """Where a fact comes from. `kind`: `public` (a URL or an offline publisher), `measured`
+    (by OIP itself) or `restricted` (not public); the last two need no public URL."""
+
     url: str
     title: str
     publisher: str
     published_on: dt.date | None
     excerpt: str
+    kind: SourceKind = "public"
 
     @property
     def fingerprint(self) -> str:
-        parts = (
+        parts: tuple[str, ...] = (
             self.url,
             self.title,
             self.publisher,
             self.published_on.isoformat() if self.published_on else "",
             self.excerpt,
         )
+        # Public sources keep the fingerprints they had before sources had a kind.
+        if self.kind != "public":
+            parts += (self.kind,)
         return _digest(parts)
 
 
@@ -112,6 +182,92 @@ def _digest(parts: tuple[str, ...]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
 
 
+class _Problems:
+    """The errors found in one record, and the field readers that add to them."""
+
+    def __init__(self, file: str, record: str) -> None:
+        self.file = file
+        self.record = record
+        self.errors: list[RecordError] = []
+
+    def bad(self, field: str, message: str) -> None:
+        self.errors.append(RecordError(self.file, self.record, field, message))
+
+    def unknown_keys(self, raw: Mapping[Any, Any], known: set[str], prefix: str = "") -> bool:
+        unknown = [key for key in raw if key not in known]
+        for key in unknown:
+            self.bad(f"{prefix}{key}", "unknown field")
+        return not unknown
+
+    def has_error(self, field: str) -> bool:
+        return any(error.field == field for error in self.errors)
+
+    def required(self, field: str, value: str) -> bool:
+        """Add "required" if `value` is empty and the field has no error yet; True if given."""
+        if value == "" and not self.has_error(field):
+            self.bad(field, "required")
+        return value != ""
+
+    def text(self, raw: Mapping[str, Any], key: str, limit: Limit, field: str = "") -> str:
+        """The field's text, stripped; "" when absent, or (with an error) when unusable."""
+        value = raw.get(key)
+        if isinstance(value, str):  # the usual case first: this runs for every field read
+            if limit.exceeded_by(value):
+                self.bad(field or key, f"longer than {limit}")
+                return ""
+            control = _CONTROL.search(value)
+            if control is None:
+                return value.strip()
+            char = control.group()
+            self.bad(
+                field or key,
+                "contains a NUL character"
+                if char == "\x00"
+                else f"contains the control character U+{ord(char):04X} "
+                "(terminal escapes and control codes are not text)",
+            )
+        elif isinstance(value, NotText):
+            self.bad(
+                field or key,
+                f"must be a string: YAML reads {value.text[:40]} as a {value.kind}; "
+                f'write it in quotes ("{value.text[:40]}")',
+            )
+        elif value is not None:
+            self.bad(field or key, f"must be a string, not {_kind_of(value)}")
+        return ""
+
+    def date(self, value: Any, field: str, today: dt.date, *, required: bool) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if value is None or (isinstance(value, str) and value.strip().lower() in NO_DATE):
+            if required:
+                self.bad(field, "required (a date YYYY-MM-DD)")
+            return None
+        if isinstance(value, dt.date):
+            parsed = value
+        elif isinstance(value, str | NotText):
+            try:
+                parsed = read_date(str(value))
+            except ValueError:
+                self.bad(field, f"not a date (YYYY-MM-DD): {str(value).strip()[:40]!r}")
+                return None
+        else:
+            self.bad(field, f"not a date (YYYY-MM-DD): {_kind_of(value)}")
+            return None
+        if parsed > today:
+            self.bad(field, f"{parsed.isoformat()} is in the future (today is {today.isoformat()})")
+            return None
+        return parsed
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
 class Checker:
     """Validate raw records against a catalogue and a date (`today`: no fact from the future)."""
 
@@ -124,312 +280,106 @@ class Checker:
     def observation(
         self, raw: dict[str, Any], file: str, record: str
     ) -> ObservationRecord | list[RecordError]:
-        errors: list[RecordError] = []
-
-        def bad(field: str, message: str) -> None:
-            errors.append(RecordError(file, record, field, message))
-
-        for key in raw:
-            if key not in OBSERVATION_KEYS:
-                bad(str(key), "unknown field")
-        for name in _nul_fields(raw):
-            bad(name, "contains a NUL character")
-        country = _text(raw.get("country"))
-        if not country:
-            bad("country", "required")
-        elif country not in self.countries:
-            bad("country", f"unknown country {country!r}")
-        benchmark = _text(raw.get("benchmark"))
-        if not benchmark:
-            bad("benchmark", "required")
-        elif benchmark not in self.benchmarks:
-            bad("benchmark", f"unknown benchmark {benchmark!r}")
-        status = _text(raw.get("status"))
-        if not status:
-            bad("status", "required")
-        elif status not in STATUSES:
-            bad("status", f"must be one of {', '.join(STATUSES)}, got {status!r}")
-        observed_on = self._date(raw.get("observed_on"), "observed_on", bad, required=True)
-        source = self._source(raw.get("source"), "source", bad)
-        note = _text(raw.get("note"))
-        if errors:
-            return errors
-        assert observed_on is not None
-        assert source is not None
+        problems = _Problems(file, record)
+        problems.unknown_keys(raw, OBSERVATION_KEYS)
+        country = self._one_of(problems, raw, "country", self.countries, "unknown country")
+        benchmark = self._one_of(problems, raw, "benchmark", self.benchmarks, "unknown benchmark")
+        status = problems.text(raw, "status", OBSERVATION_LIMITS["status"])
+        if problems.required("status", status) and status not in STATUSES:
+            problems.bad("status", f"must be one of {', '.join(STATUSES)}, got {status[:40]!r}")
+        observed_on = problems.date(
+            raw.get("observed_on"), "observed_on", self.today, required=True
+        )
+        source = self._source(problems, raw.get("source"))
+        note = problems.text(raw, "note", OBSERVATION_LIMITS["note"])
+        if problems.errors or observed_on is None or source is None:
+            return problems.errors
         return ObservationRecord(country, benchmark, status, observed_on, source, note)
 
     def context(
         self, raw: dict[str, Any], file: str, record: str
     ) -> ContextRecord | list[RecordError]:
-        errors: list[RecordError] = []
-
-        def bad(field: str, message: str) -> None:
-            errors.append(RecordError(file, record, field, message))
-
-        for key in raw:
-            if key not in CONTEXT_KEYS:
-                bad(str(key), "unknown field")
-        for name in _nul_fields(raw):
-            bad(name, "contains a NUL character")
-        key = _text(raw.get("key"))
-        if not key:
-            bad("key", "required")
-        country = _text(raw.get("country")) or None
-        if country is not None and country not in self.countries:
-            bad("country", f"unknown country {country!r}")
-        area = _text(raw.get("area"))
+        problems = _Problems(file, record)
+        problems.unknown_keys(raw, CONTEXT_KEYS)
+        limits = CONTEXT_LIMITS
+        key = problems.text(raw, "key", limits["key"])
+        problems.required("key", key)
+        country = problems.text(raw, "country", limits["country"])
+        if country and country not in self.countries:
+            problems.bad("country", f"unknown country {country[:40]!r}")
+        area = problems.text(raw, "area", limits["area"])
         if area and area not in self.areas:
-            bad("area", f"unknown area {area!r}")
-        title = _text(raw.get("title"))
-        if not title:
-            bad("title", "required")
-        body = _text(raw.get("body"))
-        if not body:
-            bad("body", "required")
-        noted_on = self._date(raw.get("noted_on"), "noted_on", bad, required=False)
-        source = self._source(raw.get("source"), "source", bad)
-        if errors:
-            return errors
-        assert source is not None
-        return ContextRecord(key, country, area, title, body, noted_on, source)
+            problems.bad("area", f"unknown area {area[:40]!r}")
+        title = problems.text(raw, "title", limits["title"])
+        problems.required("title", title)
+        body = problems.text(raw, "body", limits["body"])
+        problems.required("body", body)
+        noted_on = problems.date(raw.get("noted_on"), "noted_on", self.today, required=False)
+        source = self._source(problems, raw.get("source"))
+        if problems.errors or source is None:
+            return problems.errors
+        return ContextRecord(key, country or None, area, title, body, noted_on, source)
 
-    def _date(self, value: Any, field: str, bad: Any, *, required: bool) -> dt.date | None:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if value is None or (isinstance(value, str) and value.strip().lower() in NO_DATE):
-            if required:
-                bad(field, "required (a date YYYY-MM-DD)")
-            return None
-        if isinstance(value, dt.date):
-            parsed = value
-        else:
-            try:
-                parsed = dt.date.fromisoformat(str(value).strip())
-            except ValueError:
-                bad(field, f"not a date (YYYY-MM-DD): {str(value)[:40]!r}")
-                return None
-        if parsed > self.today:
-            bad(field, f"{parsed.isoformat()} is in the future (today is {self.today.isoformat()})")
-            return None
-        return parsed
+    def _one_of(
+        self, problems: _Problems, raw: dict[str, Any], field: str, known: set[str], unknown: str
+    ) -> str:
+        value = problems.text(raw, field, OBSERVATION_LIMITS[field])
+        if problems.required(field, value) and value not in known:
+            problems.bad(field, f"{unknown} {value[:40]!r}")
+        return value
 
-    def _source(self, raw: Any, field: str, bad: Any) -> SourceRecord | None:
+    def _source(self, problems: _Problems, raw: Any, field: str = "source") -> SourceRecord | None:
         if raw is None or raw == "" or raw == {}:
-            bad(field, "required: no source, no observation")
+            problems.bad(field, "required: no source, no observation")
             return None
         if not isinstance(raw, dict):
-            bad(field, "must be a mapping with url, title, publisher, published_on, excerpt")
+            problems.bad(
+                field, "must be a mapping with url, title, publisher, published_on, excerpt"
+            )
             return None
-        ok = True
-        for key in raw:
-            if key not in SOURCE_KEYS:
-                bad(f"{field}.{key}", "unknown field")
-                ok = False
-        url = _text(raw.get("url"))
-        title = _text(raw.get("title"))
-        publisher = _text(raw.get("publisher"))
-        if not title:
-            bad(f"{field}.title", "required")
-            ok = False
-        if not url and not publisher:
-            bad(f"{field}.url", "required: a URL, or at least a publisher for an offline source")
-            ok = False
-        if url and not (url.startswith("https://") or url.startswith("http://")):
-            bad(f"{field}.url", f"must start with http:// or https://, got {url[:40]!r}")
-            ok = False
-        for name, value in (("url", url), ("title", title), ("publisher", publisher)):
-            if len(value) > MAX_TEXT[name]:
-                bad(f"{field}.{name}", f"longer than {MAX_TEXT[name]} characters")
-                ok = False
-        published_on = self._date(
-            raw.get("published_on"), f"{field}.published_on", bad, required=False
+        before = len(problems.errors)
+        problems.unknown_keys(raw, SOURCE_KEYS, f"{field}.")
+        text = {
+            key: problems.text(raw, key, limit, f"{field}.{key}")
+            for key, limit in SOURCE_LIMITS.items()
+        }
+        kind = next((k for k in SOURCE_KINDS if k == (text["kind"] or "public")), None)
+        if kind is None:
+            problems.bad(
+                f"{field}.kind",
+                f"must be one of {', '.join(SOURCE_KINDS)}, got {text['kind'][:40]!r}",
+            )
+        url, publisher = text["url"], text["publisher"]
+        problems.required(f"{field}.title", text["title"])
+        if kind == "public" and not url and not publisher:
+            problems.bad(
+                f"{field}.url", "required: a URL, or at least a publisher for an offline source"
+            )
+        problem = _url_problem(url, kind or "public") if url else None
+        if problem:
+            problems.bad(f"{field}.url", problem)
+        published_on = problems.date(
+            raw.get("published_on"), f"{field}.published_on", self.today, required=False
         )
-        if not ok:
+        if len(problems.errors) > before or kind is None:
             return None
-        return SourceRecord(url, title, publisher, published_on, _text(raw.get("excerpt")))
+        return SourceRecord(url, text["title"], publisher, published_on, text["excerpt"], kind)
 
 
-def _nul_fields(raw: dict[str, Any], prefix: str = "") -> list[str]:
-    """The fields (source's too) whose text holds NUL, which PostgreSQL text cannot store."""
-    found = []
-    for key, value in raw.items():
-        if isinstance(value, dict):
-            found += _nul_fields(value, f"{prefix}{key}.")
-        elif isinstance(value, str) and "\x00" in value:
-            found.append(f"{prefix}{key}")
-    return found
+def _url_problem(url: str, kind: str) -> str | None:
+    """Why `url` cannot identify a source of `kind` (None when it can).
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-class FileProblem(Exception):
-    """A whole file cannot be read (missing, not UTF-8, malformed)."""
-
-    def __init__(self, error: RecordError) -> None:
-        self.error = error
-        super().__init__(str(error))
-
-
-RawRecord = tuple[str, str, dict[str, Any]]  # (kind: "observation"|"context", record label, raw)
-
-
-def read_file(path: Path) -> Iterator[RawRecord]:
-    """Yield raw records from a YAML or CSV evidence file, streaming CSV row by row.
-
-    Raises FileProblem for a file that cannot be read as a whole.
+    Public: http(s) with a host. Measured and restricted sources have no public page; they may
+    instead name OIP's own record of them as `oip:<reference>`.
     """
-    suffix = path.suffix.lower()
-    if suffix in {".yaml", ".yml"}:
-        yield from _read_yaml(path)
-    elif suffix == ".csv":
-        yield from _read_csv(path)
-    else:
-        raise FileProblem(
-            RecordError(str(path), "file", "-", "unsupported file type (use .yaml, .yml or .csv)")
-        )
-
-
-def _open_text(path: Path) -> io.TextIOWrapper:
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise FileProblem(
-            RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")
-        ) from exc
-
-
-class _DatesAsText(yaml.SafeLoader):
-    """A safe loader that leaves dates as text, so a bad date is a field error, not a crash."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read_yaml(path: Path) -> Iterator[RawRecord]:
-    with _open_text(path) as handle:
-        try:
-            text = handle.read()
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                RecordError(
-                    str(path), "file", "-", f"not UTF-8 text (byte {exc.start}: {exc.reason})"
-                )
-            ) from exc
-    try:
-        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        reason = getattr(exc, "problem", None) or "cannot parse"
-        raise FileProblem(RecordError(str(path), where, "-", f"malformed YAML: {reason}")) from exc
-    if not isinstance(data, dict) or not ({"observations", "context_notes"} & set(data)):
-        raise FileProblem(
-            RecordError(str(path), "file", "-", "expected a mapping with an `observations:` list")
-        )
-    for key in data:
-        if key not in {"observations", "context_notes"}:
-            raise FileProblem(RecordError(str(path), "file", str(key), "unknown top-level key"))
-    for key, kind in (("observations", "observation"), ("context_notes", "context")):
-        items = data.get(key) or []
-        if not isinstance(items, list):
-            raise FileProblem(RecordError(str(path), "file", key, "must be a list"))
-        for index, item in enumerate(items):
-            label = f"{key}[{index}]"
-            if not isinstance(item, dict):
-                yield kind, label, {"__not_a_mapping__": item}
-            else:
-                yield kind, label, item
-
-
-def _decoded_lines(path: Path, handle: Any) -> Iterator[str]:
-    """Decode a binary file line by line, so a bad byte is reported with its line."""
-    for number, raw in enumerate(handle, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                RecordError(
-                    str(path),
-                    f"line {number}",
-                    "-",
-                    f"not UTF-8 text ({exc.reason} at column {exc.start + 1})",
-                )
-            ) from exc
-
-
-def _read_csv(path: Path) -> Iterator[RawRecord]:
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise FileProblem(
-            RecordError(str(path), "file", "-", f"cannot read: {exc.strerror}")
-        ) from exc
-    with handle:
-        reader = csv.reader(_decoded_lines(path, handle))
-        try:
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise FileProblem(
-                    RecordError(str(path), "line 1", "-", "empty file: expected a header row")
-                ) from None
-            header = [h.strip() for h in header]
-            missing = [c for c in REQUIRED_CSV_COLUMNS if c not in header]
-            unknown = [c for c in header if c not in CSV_COLUMNS]
-            if missing or unknown:
-                parts = []
-                if missing:
-                    parts.append("missing column(s) " + ", ".join(missing))
-                if unknown:
-                    parts.append("unknown column(s) " + ", ".join(unknown))
-                raise FileProblem(RecordError(str(path), "line 1", "header", "; ".join(parts)))
-            width = len(header)
-            for row in reader:
-                label = f"line {reader.line_num}"
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != width:
-                    yield (
-                        "observation",
-                        label,
-                        {"__columns__": f"{len(row)} columns, expected {width}"},
-                    )
-                    continue
-                cells = dict(zip(header, row, strict=True))
-                yield "observation", label, _csv_to_raw(cells)
-        except csv.Error as exc:
-            raise FileProblem(
-                RecordError(str(path), f"line {reader.line_num}", "-", f"malformed CSV: {exc}")
-            ) from exc
-
-
-def _csv_to_raw(cells: dict[str, str]) -> dict[str, Any]:
-    source = {
-        "url": cells.get("source_url", ""),
-        "title": cells.get("source_title", ""),
-        "publisher": cells.get("source_publisher", ""),
-        "published_on": cells.get("source_published_on", ""),
-        "excerpt": cells.get("source_excerpt", ""),
-    }
-    return {
-        "country": cells.get("country", ""),
-        "benchmark": cells.get("benchmark", ""),
-        "status": cells.get("status", ""),
-        "observed_on": cells.get("observed_on", ""),
-        "source": source if any(v.strip() for v in source.values()) else None,
-        "note": cells.get("note", ""),
-    }
+    if url.startswith(("http://", "https://")):
+        if _WEB_HOST.match(url) is None:
+            return f"has no host: {url[:40]!r} (write https://host/path)"
+        return None
+    if kind != "public" and url.startswith("oip:") and url[4:].strip():
+        return None
+    allowed = "http:// or https://" + ("" if kind == "public" else ", or oip:<reference>")
+    return f"must start with {allowed}, got {url[:40]!r}"
 
 
 def check(
@@ -440,6 +390,6 @@ def check(
         return [RecordError(file, label, "-", "must be a mapping")]
     if "__columns__" in raw:
         return [RecordError(file, label, "-", str(raw["__columns__"]))]
-    if kind == "context":
-        return checker.context(raw, file, label)
-    return checker.observation(raw, file, label)
+    check_one: Callable[[dict[str, Any], str, str], Record | list[RecordError]]
+    check_one = checker.context if kind == "context" else checker.observation
+    return check_one(raw, file, label)

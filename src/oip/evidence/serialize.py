@@ -13,6 +13,7 @@ from oip.evidence.models import ContextNote, Observation, Source
 def source_dict(source: Source) -> dict[str, Any]:
     return {
         "id": source.pk,
+        "kind": source.kind,
         "url": source.url,
         "title": source.title,
         "publisher": source.publisher,

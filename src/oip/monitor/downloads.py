@@ -26,7 +26,8 @@ from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
 from oip.evidence import serialize
 from oip.evidence.records import CSV_COLUMNS
-from oip.monitor import fetch
+from oip.monitor import reads
+from oip.monitor.pages import downloads as downloads_page
 from oip.site.csvsafe import write_csv
 from oip.standings.evaluation import evaluation
 from oip.standings.standing import standings_data
@@ -84,12 +85,6 @@ CATALOGUE_HEADER = [
     "milestones",
 ]
 
-DATASETS = {
-    "standings": "standings",
-    "evidence": "evidence",
-    "catalogue": "catalogue",
-}
-
 
 def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str:
     """Return the citation line: 'OIP, standings as of 2026-11-21, retrieved 2026-11-22, URL'.
@@ -97,12 +92,14 @@ def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str
     `path` is the download's path with its query; the URL is made absolute with
     `settings.OIP_PUBLIC_URL` so it is the same whoever downloads it.
     """
-    subject = (
-        f"catalogue {current_catalogue().version}"
-        if dataset == "catalogue"
-        else f"{dataset} as of {as_of.isoformat()}"
+    return downloads_page.citation(
+        current_catalogue(),
+        dataset,
+        as_of,
+        path,
+        retrieved=retrieved,
+        public_url=settings.OIP_PUBLIC_URL,
     )
-    return f"OIP, {subject}, retrieved {retrieved.isoformat()}, {settings.OIP_PUBLIC_URL}{path}"
 
 
 def standings_json(as_of: dt.date) -> list[dict[str, Any]]:
@@ -113,7 +110,7 @@ def standings_json(as_of: dt.date) -> list[dict[str, Any]]:
 def standings_csv(as_of: dt.date) -> str:
     """Every standing at `as_of` as CSV: one row per country x area, lists joined by ';'."""
     catalogue = current_catalogue()
-    cells = {(c.country, c.area): c for c in fetch.standings_grid(as_of)}
+    cells = {(c.country, c.area): c for c in reads.standing_cells(as_of)}
     rows = []
     for s in evaluation().standings(as_of):
         cell = cells[(s.country, s.area)]

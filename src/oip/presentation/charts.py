@@ -26,6 +26,7 @@ from typing import Any, Final
 import altair as alt
 import vl_convert as vlc
 
+from oip.presentation.labels import tier_name
 from oip.vocabulary import TIER_NAMES
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 
 FONT: Final = "DejaVu Sans, Verdana, Arial, sans-serif"
 WIDTH: Final = 640
-TIERS: Final = (0, 1, 2, 3)
+TIERS: Final = tuple(sorted(TIER_NAMES))
 # Vega-Lite version matching Altair 6's schema; pinned so an upgrade of vl-convert does not
 # silently change the output.
 VL_VERSION: Final = "6.4"
@@ -55,10 +56,10 @@ _NAMESPACES: Final = frozenset({"http://www.w3.org/2000/svg", "http://www.w3.org
 
 
 def _tier_label_expr() -> str:
-    """Vega expression mapping an axis value 0..3 to "0 none", "1 incremental", ..."""
+    """Vega expression mapping an axis value 0..3 to "0 no tier yet", "1 incremental", ..."""
     expr = "''"
     for tier in reversed(TIERS):
-        expr = f"datum.value === {tier} ? '{tier} {TIER_NAMES[tier]}' : {expr}"
+        expr = f"datum.value === {tier} ? '{tier} {tier_name(tier)}' : {expr}"
     return expr
 
 
@@ -90,7 +91,7 @@ def tier_timeline(rows: Sequence[Mapping[str, Any]], *, title: str | None = None
             "area": str(r["area"]),
             "tier": int(r["tier"]),
             "y": int(r["tier"]) + offset[str(r["area"])],
-            "tier_name": f"{int(r['tier'])} {TIER_NAMES[int(r['tier'])]}",
+            "tier_name": f"{int(r['tier'])} {tier_name(int(r['tier']))}",
         }
         for r in rows
     ]
@@ -148,7 +149,7 @@ def divergence_chart(rows: Sequence[Mapping[str, Any]], *, title: str | None = N
             "area": str(r["area"]),
             "country": str(r["country"]),
             "tier": int(r["tier"]),
-            "tier_name": f"{int(r['tier'])} {TIER_NAMES[int(r['tier'])]}",
+            "tier_name": f"{int(r['tier'])} {tier_name(int(r['tier']))}",
         }
         for r in rows
     ]

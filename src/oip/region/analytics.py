@@ -1,6 +1,6 @@
 """Region analytics: divergence, uniformity gaps, blockers and next-step priorities.
 
-DESIGN.md "Region analytics". Pure: takes the catalogue and `Standing`s the engine computed
+The region's figures of `docs/contracts.md` (`oip region`). Pure: takes the catalogue and `Standing`s the engine computed
 and returns frozen values; imports nothing from Django. Every list is in catalogue order
 (areas, then targets and benchmarks, then countries) unless a function says otherwise.
 """
@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality.engine import targets_needed
+from oip.conditionality import Evaluation
+from oip.conditionality.model import targets_needed
 from oip.conditionality.types import Standing, Who
+from oip.region.dates import year_earlier
+from oip.region.leaders import leaders, trailing
+from oip.region.who import EU_SIDE
 
 __all__ = [
     "AreaDivergence",
@@ -26,12 +30,11 @@ __all__ = [
     "divergence",
     "priorities",
     "region",
+    "region_at",
     "uniformity_gaps",
 ]
 
 TrendLabel = Literal["converging", "diverging", "steady"]
-
-_SATISFIED = ("met", "not_applicable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,16 @@ class AreaDivergence:
     trend: float | None
     trend_label: TrendLabel
     year_ago_spread: int | None = None
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """The countries holding the area's highest tier (see `oip.region.leaders`)."""
+        return leaders(self.tiers)
+
+    @property
+    def trailing(self) -> tuple[str, ...]:
+        """The countries holding the area's lowest tier (see `oip.region.leaders`)."""
+        return trailing(self.tiers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +195,7 @@ def blockers(catalogue: Catalogue, standings: Sequence[Standing]) -> list[Blocke
     who: dict[str, Who] = {}
     for s in _in_country_order(catalogue, standings):
         for state in s.missing:
-            if state.who in ("eu", "joint"):
+            if state.who in EU_SIDE:
                 found.setdefault(state.benchmark, []).append(s.country)
                 who[state.benchmark] = state.who
     result: list[Blocker] = []
@@ -270,4 +283,15 @@ def region(
         gaps=tuple(uniformity_gaps(catalogue, now)),
         blockers=tuple(blockers(catalogue, now)),
         priorities=tuple(priorities(catalogue, now)),
+    )
+
+
+def region_at(evaluation: Evaluation, as_of: dt.date) -> RegionSummary:
+    """Return `region()` of `evaluation`'s catalogue at `as_of`, the trend against its
+    standings on `year_earlier(as_of)` (28 February for 29 February)."""
+    return region(
+        evaluation.catalogue,
+        as_of,
+        evaluation.standings(as_of),
+        evaluation.standings(year_earlier(as_of)),
     )

@@ -23,6 +23,8 @@ from oip.reports.build import Report
 
 def _fetcher() -> Any:
     """WeasyPrint URL fetcher that accepts `data:` URIs only: http(s) and file are refused."""
+    # WeasyPrint is imported where a PDF is made, not at the top: it loads Pango and its
+    # fonts (~0.6 s, tens of MB), which a server process that never renders should not pay.
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
@@ -80,7 +82,7 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """Return the report as an A4 PDF (bytes); nothing is fetched while rendering."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported here for the reason given in _fetcher
 
     document = HTML(string=render_html(report), base_url=None, url_fetcher=_fetcher())
     pdf: bytes = document.write_pdf()

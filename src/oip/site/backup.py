@@ -12,7 +12,13 @@ clear `BackupError` before anything is touched. Next to the backup a sidecar
 `<FILE>.meta.json` records the engine, the time, the row counts and a SHA-256 of the file;
 restore checks that checksum when the sidecar is there (it is optional: a bare file restores).
 
-Restore refuses to overwrite a database that holds data (`database_is_empty`) unless forced.
+Restore refuses to overwrite a database that holds data (`database_is_empty`) unless forced,
+and, forced or not, refuses a file that is not an OIP database (its tables, or the archive's
+table of contents, must hold OIP's core tables) before anything is touched.
+
+A backup holds password hashes and sessions: the file and its sidecar are created readable by
+their owner only (0600) and stay so. `backup_database` refuses a directory as its target (it
+names the file it would suggest) and refuses the live database file itself.
 """
 
 from __future__ import annotations
@@ -22,20 +28,21 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from django.apps import apps
 from django.db import connections
 
+from oip.site import clock, pgtools
 from oip.site.signals import data_changed
 
 Engine = Literal["sqlite", "postgresql"]
+T = TypeVar("T")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -54,6 +61,15 @@ BOOKKEEPING_TABLES = frozenset(
 )
 
 ENGINE_NAMES: dict[Engine, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+# Models whose tables every OIP database has (looked up in the app registry, not imported:
+# the site layer sits below catalogue and evidence).
+CORE_MODELS = (
+    "catalogue.CatalogueVersion",
+    "evidence.Observation",
+    "evidence.Source",
+)
+PRIVATE = 0o600
 
 
 class BackupError(Exception):
@@ -138,25 +154,27 @@ def backup_database(path: Path | str, *, using: str = "default") -> BackupResult
     """
     target = Path(path)
     engine = database_engine(using)
+    _check_target(target, using)
     counts = table_counts(using)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _temporary_beside(target) as partial:
         if engine == "sqlite":
             _sqlite_backup(using, partial)
         else:
-            _pg_dump(connections[using].settings_dict, partial)
+            _pg(pgtools.dump, connections[using].settings_dict, partial)
+        os.chmod(partial, PRIVATE)  # the tools may have recreated it with the umask's mode
         os.replace(partial, target)
     digest = _sha256(target)
     size = target.stat().st_size
     meta = {
         "oip_backup": FORMAT_VERSION,
         "engine": engine,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created": clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
         "size": size,
         "sha256": digest,
         "counts": counts,
     }
-    sidecar_path(target).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _write_private(sidecar_path(target), json.dumps(meta, indent=2) + "\n")
     return BackupResult(target, engine, size, digest, counts)
 
 
@@ -180,6 +198,9 @@ def restore_database(
             "(set DATABASE_URL accordingly)"
         )
     _check_sidecar(source, made_from)
+    _check_oip_database(source, made_from)
+    if engine == "sqlite" and _is_live_database(source, using):
+        raise BackupError(f"{source} is the live database itself, not a backup of it")
     if not force and not database_is_empty(using):
         raise BackupError(
             "the database is not empty; restoring would replace its content "
@@ -189,12 +210,92 @@ def restore_database(
         _sqlite_restore(using, source)
     else:
         connections[using].close()  # hold no lock that pg_restore --clean must wait for
-        _pg_restore(connections[using].settings_dict, source)
+        _pg(pgtools.restore, connections[using].settings_dict, source)
     data_changed.send(sender=None)
     return RestoreResult(source, engine, table_counts(using))
 
 
+def core_tables() -> frozenset[str]:
+    """The tables every OIP database has (see CORE_MODELS)."""
+    return frozenset(apps.get_model(label)._meta.db_table for label in CORE_MODELS)
+
+
+def _missing_tables(found: set[str], source: Path) -> None:
+    missing = sorted(core_tables() - found)
+    if missing:
+        raise BackupError(
+            f"{source}: not an OIP database (no table {', '.join(missing)}); nothing was restored"
+        )
+
+
+def _check_oip_database(source: Path, engine: Engine) -> None:
+    if engine == "sqlite":
+        _missing_tables(_sqlite_tables(source), source)
+    else:
+        _missing_tables(_pg(pgtools.archive_tables, source), source)
+
+
+def _live_database_file(using: str) -> Path | None:
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _is_live_database(path: Path, using: str) -> bool:
+    live = _live_database_file(using)
+    if live is None or not live.exists() or not path.exists():
+        return False
+    return os.path.samefile(live, path)
+
+
+def _check_target(target: Path, using: str) -> None:
+    if target.is_dir():
+        suggestion = target / f"oip-{clock.today().isoformat()}.backup"
+        raise BackupError(
+            f"{target} is a directory; give the backup file's name, e.g. {suggestion}"
+        )
+    live = _live_database_file(using)
+    candidates = [target, sidecar_path(target)]  # neither may be the live database
+    if live is not None and any(
+        _is_live_database(c, using) or c.resolve() == live.resolve() for c in candidates
+    ):
+        raise BackupError(
+            f"{target} is the live database; write the backup to another file, "
+            "e.g. var/backups/oip.backup"
+        )
+    for suffix in ("-wal", "-shm", "-journal"):
+        if live is not None and target.resolve() == live.resolve().with_name(live.name + suffix):
+            raise BackupError(f"{target} belongs to the live database; choose another file")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` (replacing it) readable by the owner only, atomically."""
+    with _temporary_beside(path) as partial:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+
+
 # SQLite
+
+
+def _sqlite_tables(path: Path) -> set[str]:
+    try:
+        backup = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path}: cannot open: {exc}") from exc
+    try:
+        rows = backup.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path}: not a readable SQLite database: {exc}") from exc
+    finally:
+        backup.close()
+    return {str(row[0]) for row in rows}
 
 
 def _raw_sqlite(using: str) -> sqlite3.Connection:
@@ -207,6 +308,8 @@ def _raw_sqlite(using: str) -> sqlite3.Connection:
 
 def _sqlite_backup(using: str, partial: Path) -> None:
     source = _raw_sqlite(using)
+    # Created here, private, before SQLite writes a byte into it.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     destination = sqlite3.connect(partial)
     try:
         # One step: the copy is a single snapshot, consistent even while an import writes.
@@ -248,58 +351,11 @@ def _sqlite_integrity(connection: sqlite3.Connection, path: Path) -> None:
         raise BackupError(f"{path}: SQLite integrity check failed: {problems}")
 
 
-# PostgreSQL
-
-
-def _pg_environment(settings_dict: Mapping[str, Any]) -> dict[str, str]:
-    """The libpq environment for the Django connection (the password never on a command line)."""
-    env = dict(os.environ)
-    for key in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"):
-        env.pop(key, None)
-    values = {
-        "PGHOST": settings_dict.get("HOST"),
-        "PGPORT": settings_dict.get("PORT"),
-        "PGUSER": settings_dict.get("USER"),
-        "PGPASSWORD": settings_dict.get("PASSWORD"),
-        "PGDATABASE": settings_dict.get("NAME"),
-        "PGSSLMODE": (settings_dict.get("OPTIONS") or {}).get("sslmode"),
-    }
-    env.update({k: str(v) for k, v in values.items() if v not in (None, "")})
-    return env
-
-
-def _pg_tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise BackupError(f"{name} not found on PATH: install the PostgreSQL client tools")
-    return found
-
-
-def _run(argv: list[str], env: dict[str, str], what: str) -> None:
-    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise BackupError(f"{what} failed (exit {result.returncode}): " + " / ".join(detail[-5:]))
-
-
-def _pg_dump(settings_dict: Mapping[str, Any], partial: Path) -> None:
-    argv = [_pg_tool("pg_dump"), "--format=custom", "--no-password", f"--file={partial}"]
-    _run(argv, _pg_environment(settings_dict), "pg_dump")
-
-
-def _pg_restore(settings_dict: Mapping[str, Any], source: Path) -> None:
-    env = _pg_environment(settings_dict)
-    argv = [
-        _pg_tool("pg_restore"),
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-password",
-        "--single-transaction",
-        f"--dbname={env.get('PGDATABASE', '')}",
-        str(source),
-    ]
-    _run(argv, env, "pg_restore")
+def _pg(tool: Callable[..., T], *args: Any) -> T:
+    try:
+        return tool(*args)
+    except pgtools.PgToolError as exc:
+        raise BackupError(str(exc)) from exc
 
 
 # Files

@@ -1,4 +1,4 @@
-"""Security headers Django does not set itself."""
+"""Security headers Django does not set itself (see oip.site.headers for their values)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,20 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-# No inline scripts anywhere: pages are server-rendered, charts are inline SVG.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+from oip.site.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+
+__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeadersMiddleware"]
 
 
 class SecurityHeadersMiddleware:
-    """Add Content-Security-Policy and Permissions-Policy to every response."""
+    """Add Content-Security-Policy, Permissions-Policy and Cross-Origin-Opener-Policy to every
+    response that does not set its own."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault(
-            "Permissions-Policy", "geolocation=(), camera=(), microphone=()"
-        )
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response

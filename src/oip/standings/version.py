@@ -1,6 +1,9 @@
 """The data version: a short key that changes whenever evidence or the catalogue changes.
 
 Every cache of a read path is keyed on it, so nothing cached outlives the data it was read from.
+It is the row every writer bumps inside its own transaction (`oip.site.models`), so it changes
+exactly when a write commits, whatever ids the write took and in whatever order concurrent
+writes commit.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import time
 from django.conf import settings
 from django.db.models import Max
 
-from oip.catalogue.fetch import current_version
-from oip.evidence.models import ContextNote, ImportBatch, Observation
+from oip.evidence.models import ImportBatch, Observation
+from oip.site.models import read_data_version
 
 _version_memo: tuple[float, str] | None = None
 
@@ -29,10 +32,7 @@ def data_version() -> str:
     now = time.monotonic()
     if memo is not None and now - memo[0] < settings.OIP_DATA_VERSION_TTL:
         return memo[1]
-    catalogue = current_version()
-    newest = Observation.objects.aggregate(n=Max("id"))["n"] or 0
-    notes = ContextNote.objects.aggregate(n=Max("id"))["n"] or 0
-    version = f"{catalogue.pk}.{catalogue.content_hash[:8]}.{newest}.{notes}"
+    version = read_data_version()
     _version_memo = (now, version)
     return version
 

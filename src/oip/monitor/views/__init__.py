@@ -1,1 +1,1 @@
-"""The public monitor's views: thin, one module per page; the data comes from `oip.monitor.fetch`."""
+"""The public monitor's views: thin, one module per page; each reads its page via `oip.monitor.reads` and renders it."""

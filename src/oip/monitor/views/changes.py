@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from oip.catalogue.fetch import current_catalogue
-from oip.monitor import fetch
+from oip.monitor import reads
+from oip.monitor.pages.values import ChangeRow
 from oip.monitor.views.common import BadDate, error_page, frame, monitor_page, parse_as_of
+from oip.site import dates
 
 FEED_ITEMS = 50
 
@@ -31,22 +33,11 @@ def changes(request: HttpRequest, as_of: dt.date) -> HttpResponse:
     if area is not None and area not in {a.id for a in catalogue.areas}:
         return error_page(request, 400, "Unknown area", f"There is no area “{area}”.")
     try:
-        since = dt.date.fromisoformat(since_raw) if since_raw else None
-    except ValueError:
-        return error_page(
-            request, 400, "That date cannot be used", f"“{since_raw}” is not a date (YYYY-MM-DD)."
-        )
-    rows = fetch.changes_list(as_of, since=since, country=country, area=area)
-    context = frame(
-        request,
-        as_of,
-        nav="changes",
-        changes=rows,
-        countries=[{"code": c.code, "name": c.name} for c in catalogue.countries],
-        areas=[{"id": a.id, "title": a.title} for a in catalogue.areas],
-        selected={"country": country, "area": area, "since": since},
-    )
-    return render(request, "monitor/changes.html", context)
+        since = dates.parse_date(since_raw, name="since") if since_raw else None
+    except dates.DateRefused as refused:
+        return error_page(request, 400, "That date cannot be used", str(refused))
+    page = reads.changes(as_of, since=since, country=country, area=area)
+    return render(request, "monitor/changes.html", frame(request, as_of, nav="changes", data=page))
 
 
 class ChangesFeed(Feed):  # type: ignore[type-arg]
@@ -66,39 +57,39 @@ class ChangesFeed(Feed):  # type: ignore[type-arg]
     def link(self, as_of: dt.date) -> str:
         return reverse("monitor:changes")
 
-    def items(self, as_of: dt.date) -> list[dict[str, Any]]:
-        return fetch.changes_list(as_of, limit=FEED_ITEMS)
+    def items(self, as_of: dt.date) -> tuple[ChangeRow, ...]:
+        return reads.changes(as_of, limit=FEED_ITEMS).changes
 
-    def item_title(self, item: dict[str, Any]) -> str:
+    def item_title(self, item: ChangeRow) -> str:
         return (
-            f"{item['country_name']}, {item['area_short']}: {item['kind_words']} "
-            f"({item['tier_before_words']} → {item['tier_after_words']})"
+            f"{item.country_name}, {item.area_short}: {item.kind_words} "
+            f"({item.tier_before_words} → {item.tier_after_words})"
         )
 
-    def item_description(self, item: dict[str, Any]) -> str:
-        causes = "; ".join(c["statement"] for c in item["cause"]) or "no benchmark named"
+    def item_description(self, item: ChangeRow) -> str:
+        causes = "; ".join(c.statement for c in item.cause) or "no benchmark named"
         return (
-            f"On {item['on'].isoformat()}, {item['country_name']}'s standing in "
-            f"{item['area_title']} {item['kind_words']}: {item['tier_before_words']} → "
-            f"{item['tier_after_words']}. Because of: {causes}."
+            f"On {item.on.isoformat()}, {item.country_name}'s standing in "
+            f"{item.area_title} {item.kind_words}: {item.tier_before_words} → "
+            f"{item.tier_after_words}. Because of: {causes}."
         )
 
-    def item_link(self, item: dict[str, Any]) -> str:
-        url = reverse("monitor:country", args=[item["country"]])
-        return f"{url}?as_of={item['on'].isoformat()}#area-{item['area']}"
+    def item_link(self, item: ChangeRow) -> str:
+        url = reverse("monitor:country", args=[item.country])
+        return f"{url}?as_of={item.on.isoformat()}#area-{item.area}"
 
-    def item_guid(self, item: dict[str, Any]) -> str:
+    def item_guid(self, item: ChangeRow) -> str:
         return (
-            f"tag:oip,{item['on'].isoformat()}:{item['country']}/{item['area']}/"
-            f"{item['kind']}/{item['tier_before']}-{item['tier_after']}"
+            f"tag:oip,{item.on.isoformat()}:{item.country}/{item.area}/"
+            f"{item.kind}/{item.tier_before}-{item.tier_after}"
         )
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: dict[str, Any]) -> dt.datetime:
-        return dt.datetime.combine(item["on"], dt.time.min, tzinfo=dt.UTC)
+    def item_pubdate(self, item: ChangeRow) -> dt.datetime:
+        return dt.datetime.combine(item.on, dt.time.min, tzinfo=dt.UTC)
 
-    def item_updateddate(self, item: dict[str, Any]) -> dt.datetime:
+    def item_updateddate(self, item: ChangeRow) -> dt.datetime:
         return self.item_pubdate(item)
 
 

@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from django.http import HttpRequest, HttpResponse
 
-from oip.monitor import fetch
+from oip.monitor import figures, reads
 from oip.monitor.views.common import monitor_page
+from oip.presentation import charts
 
 CONTENT_TYPES = {
     "svg": "image/svg+xml",
@@ -21,16 +22,14 @@ CONTENT_TYPES = {
 SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
 
 
-def _respond(kind: str, rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
-    from oip.presentation import charts
-
+def _respond(kind: str, rows: Sequence[Mapping[str, object]], fmt: str, name: str) -> HttpResponse:
     if fmt == "svg":
-        svg = fetch.chart_svg(kind, rows)
+        svg = figures.chart_svg(kind, rows)
         if SVG_NAMESPACE not in svg[:500]:  # a standalone file needs the namespace
             svg = svg.replace("<svg", f"<svg {SVG_NAMESPACE}", 1)
         body: str | bytes = '<?xml version="1.0" encoding="utf-8"?>\n' + svg
     elif fmt == "png":
-        body = charts.render_png(fetch.chart(kind, rows))
+        body = charts.render_png(figures.chart(kind, rows))
     else:
         body = charts.chart_csv(rows)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -41,12 +40,12 @@ def _respond(kind: str, rows: list[dict[str, Any]], fmt: str, name: str) -> Http
 @monitor_page
 def timeline(request: HttpRequest, as_of: dt.date, code: str, fmt: str) -> HttpResponse:
     """The tier timeline of a country (monthly, per area) up to `as_of`."""
-    rows = fetch.country_timeline(code, as_of)
+    rows = [p.as_row() for p in reads.country_timeline(code, as_of)]
     return _respond("timeline", rows, fmt, f"oip-timeline-{code}-{as_of.isoformat()}")
 
 
 @monitor_page
 def divergence(request: HttpRequest, as_of: dt.date, fmt: str) -> HttpResponse:
     """The region's divergence (each country's tier per area) at `as_of`."""
-    rows = fetch.overview_data(as_of)["divergence_rows"]
+    rows = [p.as_row() for p in reads.divergence(as_of)]
     return _respond("divergence", rows, fmt, f"oip-divergence-{as_of.isoformat()}")

@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,12 +21,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from oip.catalogue.fetch import CatalogueNotLoaded
-from oip.site.arguments import today
+from oip.site import dates
+from oip.site.clock import today
 from oip.standings.version import data_version, last_updated
 
 P = ParamSpec("P")
 
-EARLIEST = dt.date(2000, 1, 1)
 _KINDS = {"code": "country", "area": "area", "target": "target"}
 
 
@@ -36,38 +35,15 @@ class BadDate(ValueError):
 
 
 def parse_as_of(request: HttpRequest) -> dt.date:
-    """Return `?as_of=` as a date (today when absent or empty).
+    """Return `?as_of=` as a date (today when absent or empty), by the one date rule.
 
-    BadDate if it is not YYYY-MM-DD, is before 2000-01-01 or is after today (the evidence
-    only records facts that have happened, so a future date would be a guess).
+    BadDate, with `oip.site.dates`' explanation, if it is not YYYY-MM-DD, is before
+    2000-01-01 or is after today (the evidence only records facts that have happened).
     """
-    raw = request.GET.get("as_of", "").strip()
-    now = today()
-    if not raw:
-        return now
     try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadDate(
-            f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. {now.isoformat()}."
-        ) from None
-    if len(raw) != 10:
-        raise BadDate(f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD.")
-    if day > now:
-        raise BadDate(
-            f"{day.isoformat()} is in the future: the monitor shows facts up to today ({now.isoformat()})."
-        )
-    if day < EARLIEST:
-        raise BadDate(
-            f"{day.isoformat()} is too early: the monitor starts on {EARLIEST.isoformat()}."
-        )
-    return day
-
-
-def query(**params: object) -> str:
-    """Return a query string ("?a=1&b=2") of the parameters that are not None or empty."""
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    return "?" + urlencode(kept) if kept else ""
+        return dates.parse_as_of(request.GET.get("as_of"))
+    except dates.DateRefused as refused:
+        raise BadDate(str(refused)) from None
 
 
 def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:

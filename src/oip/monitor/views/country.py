@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from oip.catalogue.fetch import current_catalogue
-from oip.monitor import fetch
+from oip.monitor import figures, reads
 from oip.monitor.views.common import frame, monitor_page
 
 
@@ -19,8 +19,14 @@ def country(request: HttpRequest, as_of: dt.date, code: str) -> HttpResponse:
     if code != code.upper() and code.upper() in current_catalogue().country_codes():
         query = request.GET.urlencode()
         return HttpResponseRedirect(f"/countries/{code.upper()}/" + (f"?{query}" if query else ""))
-    data = fetch.country_data(code, as_of)
-    # The chart's download URLs differ only by extension: pass the common stem.
-    timeline_url = reverse("monitor:timeline", args=[code, "svg"]).removesuffix(".svg")
-    context = frame(request, as_of, data=data, nav="country", timeline_url=timeline_url)
+    page = reads.country(code, as_of)
+    context = frame(
+        request,
+        as_of,
+        data=page,
+        nav="country",
+        timeline_svg=figures.chart_svg("timeline", [p.as_row() for p in page.timeline]),
+        # The chart's download URLs differ only by extension: pass the common stem.
+        timeline_url=reverse("monitor:timeline", args=[code, "svg"]).removesuffix(".svg"),
+    )
     return render(request, "monitor/country.html", context)

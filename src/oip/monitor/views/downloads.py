@@ -9,14 +9,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from oip.catalogue.fetch import current_catalogue
 from oip.monitor import downloads
+from oip.monitor.pages import downloads as downloads_page
 from oip.monitor.views.common import error_page, frame, monitor_page
-from oip.site.arguments import today
+from oip.site.clock import today
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -79,25 +81,11 @@ def _evidence_filters(request: HttpRequest) -> tuple[str | None, str | None, Htt
 @monitor_page
 def index(request: HttpRequest, as_of: dt.date) -> HttpResponse:
     """The list of downloads, each with its citation line."""
-    files = []
-    for dataset, description in (
-        (
-            "standings",
-            "Every country's tier in every area, with status, what is missing and who must act.",
-        ),
-        ("evidence", "Every dated, sourced observation up to the date, with its source."),
-        ("catalogue", "The Menu: areas, targets, benchmarks, bodies, instruments and milestones."),
-    ):
-        links = []
-        for extension in ("csv", "json"):
-            path = f"/downloads/{dataset}.{extension}?as_of={as_of.isoformat()}"
-            links.append({"format": extension.upper(), "url": path})
-        citation = downloads.citation(dataset, as_of, links[1]["url"], today())
-        files.append(
-            {"dataset": dataset, "description": description, "links": links, "citation": citation}
-        )
+    page = downloads_page.build(
+        current_catalogue(), as_of, retrieved=today(), public_url=settings.OIP_PUBLIC_URL
+    )
     return render(
-        request, "monitor/downloads.html", frame(request, as_of, files=files, nav="downloads")
+        request, "monitor/downloads.html", frame(request, as_of, data=page, nav="downloads")
     )
 
 

@@ -7,13 +7,13 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from oip.monitor import fetch
+from oip.monitor import reads
 from oip.monitor.views.common import frame, monitor_page
 
 
 @monitor_page
 def methodology(request: HttpRequest, as_of: dt.date) -> HttpResponse:
-    data = fetch.methodology_data()
+    page = reads.methodology()
     return render(
-        request, "monitor/methodology.html", frame(request, as_of, data=data, nav="methodology")
+        request, "monitor/methodology.html", frame(request, as_of, data=page, nav="methodology")
     )

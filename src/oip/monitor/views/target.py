@@ -7,11 +7,11 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from oip.monitor import fetch
+from oip.monitor import reads
 from oip.monitor.views.common import frame, monitor_page
 
 
 @monitor_page
 def target(request: HttpRequest, as_of: dt.date, target: str) -> HttpResponse:
-    data = fetch.target_data(target, as_of)
-    return render(request, "monitor/target.html", frame(request, as_of, data=data, nav="target"))
+    page = reads.target(target, as_of)
+    return render(request, "monitor/target.html", frame(request, as_of, data=page, nav="target"))

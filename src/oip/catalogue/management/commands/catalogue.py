@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oip.catalogue.actions import CatalogueLoadRefused, load_catalogue_into_db
 from oip.catalogue.loader import CatalogueError, export_data, load_catalogue
 
 
@@ -52,8 +53,6 @@ class Command(BaseCommand):
         elif action == "export":
             self.stdout.write(json.dumps(export_data(catalogue), indent=2, ensure_ascii=False))
         else:
-            from oip.catalogue.actions import CatalogueLoadRefused, load_catalogue_into_db
-
             try:
                 result = load_catalogue_into_db(catalogue)
             except CatalogueLoadRefused as exc:

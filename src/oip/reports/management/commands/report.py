@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oip.reports.build import UnknownCountry, country_report, region_report
 from oip.reports.render import render_html, render_pdf
-from oip.site.arguments import date_arg, today
+from oip.site import clock
+from oip.site.arguments import date_arg
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
@@ -24,7 +25,12 @@ class Command(BaseCommand):
         country.add_argument("code", help="country code, e.g. ME")
         region = sub.add_parser("region", help="the regional report")
         for p in (country, region):
-            p.add_argument("--as-of", type=date_arg, default=None, help="date (default: today)")
+            p.add_argument(
+                "--as-of",
+                type=date_arg,
+                default=None,
+                help="date YYYY-MM-DD, 2000-01-01 to today (default: today)",
+            )
             p.add_argument(
                 "--since",
                 type=date_arg,
@@ -41,7 +47,7 @@ class Command(BaseCommand):
                 f"unknown output format {output.suffix or '(none)'!r}: use .pdf or .html",
                 returncode=2,
             )
-        as_of = options["as_of"] or today()
+        as_of = options["as_of"] or clock.today()
         since = options["since"]
         if since is not None and since > as_of:
             raise CommandError(f"--since {since} is after --as-of {as_of}", returncode=2)

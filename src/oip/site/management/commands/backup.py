@@ -14,11 +14,15 @@ from oip.site.backup import BackupError, backup_database, sidecar_path
 class Command(BaseCommand):
     help = (
         "Back up the database to FILE: SQLite's online backup (safe while the server runs) "
-        "or pg_dump's custom format for PostgreSQL; writes FILE.meta.json beside it."
+        "or pg_dump's custom format for PostgreSQL; writes FILE.meta.json beside it. Both are "
+        "readable by their owner only (they hold password hashes); a directory or the live "
+        "database file is refused as FILE."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", type=Path, help="the backup file to write (replaced)")
+        parser.add_argument(
+            "file", type=Path, help="the backup file to write (replaced; not a directory)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -14,7 +14,8 @@ from oip.site.backup import BackupError, restore_database
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `oip backup` into the database. Refuses a database that "
-        "holds data unless --force, and a backup made from the other engine."
+        "holds data unless --force; refuses, even with --force, a backup made from the other "
+        "engine, a damaged one, and a file that is not an OIP database."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -16,7 +16,7 @@ from oip.conditionality.present import table
 from oip.evidence.actions import ImportFailed, ImportResult, import_evidence
 from oip.evidence.baseline import load_baseline
 from oip.evidence.review import review
-from oip.site.arguments import date_arg, today
+from oip.site.arguments import MAX_DAYS, date_arg, days_arg, today
 from oip.standings.coverage import coverage
 
 
@@ -37,10 +37,10 @@ class Command(BaseCommand):
         checkup = sub.add_parser("review", help="observations resting on old or undated sources")
         checkup.add_argument(
             "--older-than",
-            type=int,
+            type=days_arg,
             default=730,
             metavar="DAYS",
-            help="list sources older than this many days (default 730)",
+            help=f"list sources older than this many days, 0 to {MAX_DAYS} (default 730)",
         )
         checkup.add_argument("--format", choices=["json", "table"], default="table")
 
@@ -53,8 +53,6 @@ class Command(BaseCommand):
         elif action == "coverage":
             self._coverage(options["as_of"] or today(), options["format"])
         elif action == "review":
-            if options["older_than"] < 0:
-                raise CommandError("--older-than must be >= 0", returncode=2)
             self._review(options["older_than"], options["format"])
 
     def _import(self, files: list[Path], recorded_by: str) -> None:

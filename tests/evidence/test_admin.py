@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
@@ -17,6 +18,7 @@ from oip.site.ratelimit import MAX_FAILURES
 from tests.scenario import import_scenario
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"
@@ -175,3 +177,78 @@ def test_a_superuser_can_add_but_never_change_or_delete(
     newest = Observation.objects.order_by("-id").first()
     assert newest.note == "added through the admin"
     assert newest.recorded_by == "admin:root"
+
+
+ADD = "/admin/evidence/observation/add/"
+
+
+def form_errors(response: Any) -> dict[str, list[str]]:
+    """The add form's errors by field ("__all__" for the form's own)."""
+    form = response.context["adminform"].form
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"source_url": "ftp://example.org/report"},
+            "source_url",
+            "must start with http:// or https://, got 'ftp://example.org/report'",
+        ),
+        ({"observed_on": "2099-01-01"}, "observed_on", "2099-01-01 is in the future"),
+        ({"source_kind": "secret"}, "source_kind", "Select a valid choice."),
+    ],
+)
+def test_an_invalid_observation_is_a_form_error_not_a_server_error(
+    client: Client,
+    superuser: Any,
+    observation: Observation,
+    change: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    client.force_login(superuser)
+    before = (Observation.objects.count(), Source.objects.count())
+    response = client.post(ADD, add_form(observation) | change)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert list(errors) == [field]
+    assert errors[field][0].startswith(message), errors
+    assert (Observation.objects.count(), Source.objects.count()) == before
+
+
+def test_adding_the_same_observation_twice_reports_it_and_stores_it_once(
+    client: Client, superuser: Any, observation: Observation
+) -> None:
+    client.force_login(superuser)
+    count = Observation.objects.count()
+    assert client.post(ADD, add_form(observation)).status_code == 302
+    stored = Observation.objects.order_by("-id").first()
+    again = client.post(ADD, add_form(observation))
+    assert again.status_code == 200
+    assert form_errors(again) == {
+        "__all__": [
+            f"this observation is already recorded (observation {stored.pk}, recorded "
+            f"{stored.recorded_at:%Y-%m-%d %H:%M} by admin:root); nothing was added"
+        ]
+    }
+    assert Observation.objects.count() == count + 1
+
+
+def test_a_restricted_source_needs_no_public_url(
+    client: Client, superuser: Any, observation: Observation
+) -> None:
+    client.force_login(superuser)
+    form = add_form(observation) | {
+        "source_kind": "restricted",
+        "source_url": "",
+        "source_title": "Briefing to the analysts",
+    }
+    assert client.post(ADD, form).status_code == 302
+    newest = Observation.objects.select_related("source").order_by("-id").first()
+    assert (newest.source.kind, newest.source.url, newest.source.title) == (
+        "restricted",
+        "",
+        "Briefing to the analysts",
+    )

@@ -1,0 +1,202 @@
+"""The regional report: the six side by side, two speeds, gaps, blockers and priorities.
+
+Built from the monitor's read models: each country's page (`oip.monitor.pages.country`) for
+the grid and the evidence, and the region's figures (`oip.monitor.pages.region`) for the
+spreads, gaps, blockers and priorities; the report adds the citations and the changes since a
+day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from oip.catalogue.fetch import current_catalogue, current_version
+from oip.catalogue.schema import Catalogue
+from oip.monitor.pages import country as country_page
+from oip.monitor.pages import region as region_page
+from oip.monitor.pages.values import latest_changes
+from oip.presentation.labels import STANDING_STATUS, who_words
+from oip.region import leaders, trailing, year_earlier
+from oip.reports import publication
+from oip.reports.citations import Citations, notes, observations
+from oip.reports.explain import Explainer, milestones
+from oip.reports.values import AreaStanding, Report
+from oip.standings.evaluation import evaluation
+
+SECTIONS = (
+    ("overview", "The region at a glance"),
+    ("two-speed", "Two speeds: divergence per area"),
+    ("changes", "What changed since {since}"),
+    ("gaps", "Uniformity gaps: who is left out of what"),
+    ("blockers", "EU-side blockers"),
+    ("priorities", "Priorities: who is closest to the next tier"),
+    ("milestones", "Milestones due by 2027"),
+    ("context", "Context"),
+    ("evidence", "Evidence base by country"),
+    ("references", "References"),
+)
+
+
+def _divergence(
+    catalogue: Catalogue, spreads: tuple[region_page.AreaSpread, ...], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per area: its spread, the signed trend, the tiers named, who leads and who trails."""
+    rows = []
+    for spread in spreads:
+        tiers = {t.country: t.tier for t in spread.tiers}
+        rows.append(
+            {
+                "area": spread.area,
+                "title": spread.title,
+                "short": spread.short,
+                "tiers": tiers,
+                "mean": spread.mean,
+                "spread": spread.spread,
+                "two_speed": spread.two_speed,
+                "year_ago_mean": spread.year_ago_mean,
+                "year_ago_spread": spread.year_ago_spread,
+                "trend": spread.trend,
+                "trend_label": spread.trend_label,
+                "trend_signed": f"{spread.trend:+.2f}" if spread.trend is not None else None,
+                "tiers_named": [
+                    (code, names[code], tier, publication.tier_name(catalogue, tier))
+                    for code, tier in tiers.items()
+                ],
+                "leaders": [names[c] for c in leaders(tiers)],
+                "trailing": [names[c] for c in trailing(tiers)],
+            }
+        )
+    return rows
+
+
+def _gaps(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
+    """Targets achieved by some of the six but not all."""
+    return [
+        {
+            "area_title": catalogue.area(g.area).title,
+            "target_title": g.title,
+            "tier": g.tier,
+            "tier_name": publication.tier_name(catalogue, g.tier),
+            "achieved_by": [c.name for c in g.achieved_by],
+            "left_out": [c.name for c in g.left_out],
+        }
+        for g in figures.gaps
+    ]
+
+
+def _blockers(
+    catalogue: Catalogue, figures: region_page.RegionFigures, six: int
+) -> list[dict[str, Any]]:
+    """Benchmarks missing for a next tier where the EU must act, alone or jointly."""
+    return [
+        {
+            "area_title": catalogue.area(b.area).title,
+            "target_title": b.title,
+            "statement": b.statement,
+            "who": b.who_words,
+            "countries": [c.name for c in b.countries],
+            "all_six": len(b.countries) == six,
+        }
+        for b in figures.blockers
+    ]
+
+
+def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
+    """Countries one or two benchmarks from their next tier, with who must act for each."""
+    index = catalogue.benchmark_index()
+    return [
+        {
+            "country": p.name,
+            "area_title": catalogue.area(p.area).title,
+            "tier": p.tier,
+            "tier_name": publication.tier_name(catalogue, p.tier),
+            "next_tier": p.next_tier,
+            "next_tier_name": publication.tier_name(catalogue, p.next_tier),
+            "missing": [
+                (
+                    m.statement,
+                    who_words(index[m.benchmark][0].benchmark_who(index[m.benchmark][1]), p.name),
+                )
+                for m in p.missing
+            ],
+        }
+        for p in figures.priorities
+    ]
+
+
+def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
+    """Return the regional report as of `as_of`; changes from `since` (default: a year earlier).
+
+    `data` keys: grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
+    tiers_by_area ({area: {code: tier}}), divergence (per-area dicts: the page's spreads with
+    titles), gaps, blockers, priorities, milestones, changes, notes, status_legend (the marks
+    and words of the statuses the grid flags), evidence_by_country ((code, name, [reference
+    numbers]) rows).
+    """
+    catalogue = current_catalogue()
+    names = {c.code: c.name for c in catalogue.countries}
+    codes = list(names)
+    since = since or year_earlier(as_of)
+    version = current_version()
+    engine = evaluation()
+    citations = Citations()
+    explainer = Explainer(catalogue, engine, observations(as_of), citations)
+
+    pages = [country_page.build(catalogue, engine, as_of, code) for code in codes]
+    by_country: dict[str, tuple[AreaStanding, ...]] = {
+        page.country.code: tuple(explainer.area_standing(a) for a in page.areas) for page in pages
+    }
+    evidence_by_country = {
+        code: sorted(
+            {e.reference for a in by_country[code] for e in (*a.holding, *a.missing) if e.reference}
+        )
+        for code in codes
+    }
+    figures = region_page.build(catalogue, engine, as_of)
+    changes = latest_changes(catalogue, engine, as_of, since=since)
+    change_rows = tuple(explainer.change(c) for c in reversed(changes))
+    note_rows = notes(citations, as_of, None, names)  # cites: before the reference list
+    standings = engine.standings(as_of)
+
+    title = "The Western Balkans’ operational integration with the EU"
+    permalink = publication.public_url("/", as_of=as_of.isoformat())
+    divergence = _divergence(catalogue, figures.spreads, names)
+    tiers_by_area = {row["area"]: row["tiers"] for row in divergence}
+    return Report(
+        kind="region",
+        title=title,
+        subtitle=f"Regional report · Western Balkans six · as of {as_of.isoformat()}",
+        as_of=as_of,
+        since=since,
+        data_recorded=publication.data_recorded(),
+        catalogue_version=version.version,
+        catalogue_hash=version.content_hash[:12],
+        permalink=permalink,
+        citation=publication.citation(title, as_of, version.version, permalink),
+        filename_stem=f"oip-region-{as_of.isoformat()}",
+        countries=tuple((code, names[code]) for code in codes),
+        sections=tuple(
+            (anchor, heading.format(since=since.isoformat())) for anchor, heading in SECTIONS
+        ),
+        references=citations.references(),
+        tiers=publication.tiers(catalogue),
+        data={
+            "grid": tuple((code, names[code], by_country[code]) for code in codes),
+            "areas": [(a.id, a.title) for a in catalogue.areas],
+            "tiers_by_area": {a.id: dict(tiers_by_area.get(a.id, {})) for a in catalogue.areas},
+            "divergence": divergence,
+            "gaps": _gaps(catalogue, figures),
+            "blockers": _blockers(catalogue, figures, len(codes)),
+            "priorities": _priorities(catalogue, figures),
+            "changes": change_rows,
+            "milestones": milestones(catalogue, standings, as_of, codes),
+            "notes": note_rows,
+            "status_legend": ", ".join(
+                f"{mark} {words}" for mark, words in STANDING_STATUS.values() if mark
+            ),
+            "evidence_by_country": [
+                (code, names[code], evidence_by_country[code]) for code in codes
+            ],
+        },
+    )

@@ -1,0 +1,206 @@
+"""The overview's read model, built without a database from the scenario's evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation
+from oip.monitor.pages import overview
+from oip.monitor.pages.region import AreaSpread, CountryTier, DivergencePoint
+from oip.monitor.pages.values import AreaRef, Cause, Cell, ChangeRow, CountryRef
+
+EPPO = "European Public Prosecutor's Office (EPPO)"
+COUNTRIES = (
+    CountryRef("AL", "Albania"),
+    CountryRef("BA", "Bosnia and Herzegovina"),
+    CountryRef("XK", "Kosovo"),
+    CountryRef("ME", "Montenegro"),
+    CountryRef("MK", "North Macedonia"),
+    CountryRef("RS", "Serbia"),
+)
+
+
+def _eppo_cell(country: CountryRef, tier: int, assessed: int) -> Cell:
+    return Cell(
+        country=country.code,
+        country_name=country.name,
+        area="eppo",
+        area_title=EPPO,
+        area_short="EPPO",
+        tier=tier,
+        tier_name={0: "none", 2: "structural"}[tier],
+        raw_tier=tier,
+        status="stable",
+        since=dt.date(2024, 3, 1) if tier else None,
+        notice_until=None,
+        next_tier=tier + 1,
+        assessed=assessed,
+        benchmarks=11,
+    )
+
+
+@pytest.fixture(scope="module")
+def page(catalogue: Catalogue, scenario_evaluation: Evaluation) -> overview.OverviewPage:
+    return overview.build(catalogue, scenario_evaluation, dt.date(2024, 3, 1), "eppo")
+
+
+def test_overview_names_the_area_on_the_map_and_every_country(
+    page: overview.OverviewPage,
+) -> None:
+    assert page.as_of == dt.date(2024, 3, 1)
+    assert page.area == AreaRef("eppo", EPPO, "EPPO")
+    assert [a.id for a in page.areas] == [
+        "cyber",
+        "fdi",
+        "rule-of-law",
+        "eppo",
+        "eurojust",
+        "fimi",
+        "security",
+        "public-administration",
+        "financial-integrity",
+    ]
+    assert page.countries == COUNTRIES
+
+
+def test_overview_map_cells_tell_assessed_from_not_assessed(page: overview.OverviewPage) -> None:
+    assert page.map_cells == tuple(
+        _eppo_cell(c, 2, 6) if c.code == "ME" else _eppo_cell(c, 0, 0) for c in COUNTRIES
+    )
+    me = page.map_cells[3]
+    assert (me.mark, me.words, me.css, me.map_tier) == ("2", "structural", "tier-2", 2)
+    al = page.map_cells[0]
+    assert (al.mark, al.words, al.css, al.map_tier) == ("?", "not assessed", "tier-na", None)
+
+
+def test_overview_grid_has_a_row_per_country_and_a_cell_per_area(
+    page: overview.OverviewPage,
+) -> None:
+    assert [(row.code, row.name) for row in page.grid] == [(c.code, c.name) for c in COUNTRIES]
+    assert [len(row.cells) for row in page.grid] == [9] * 6
+    montenegro = page.grid[3]
+    assert [(c.area, c.tier, c.assessed) for c in montenegro.cells if c.assessed] == [
+        ("eppo", 2, 6)
+    ]
+
+
+def test_overview_two_speed_panel_compares_with_a_year_earlier(
+    page: overview.OverviewPage,
+) -> None:
+    assert page.two_speed[3] == AreaSpread(
+        area="eppo",
+        title=EPPO,
+        short="EPPO",
+        tiers=tuple(CountryTier(c.code, 2 if c.code == "ME" else 0) for c in COUNTRIES),
+        mean=0.33,
+        spread=2,
+        two_speed=True,
+        year_ago_mean=0.0,
+        year_ago_spread=0,
+        trend=0.33,
+        trend_label="diverging",
+        trend_words="mean +0.33 on a year earlier",
+    )
+    assert [s.spread for s in page.two_speed] == [0, 0, 0, 2, 0, 0, 0, 0, 0]
+    assert page.divergence[18:24] == tuple(
+        DivergencePoint("EPPO", c.code, 2 if c.code == "ME" else 0) for c in COUNTRIES
+    )
+    assert len(page.divergence) == 54
+    assert page.divergence[0].as_row() == {"area": "Cybersecurity", "country": "AL", "tier": 0}
+
+
+def test_overview_latest_changes_newest_first_with_their_causes(
+    catalogue: Catalogue, page: overview.OverviewPage
+) -> None:
+    index = catalogue.benchmark_index()
+
+    def cause(benchmark: str) -> Cause:
+        target, found = index[benchmark]
+        return Cause(benchmark, found.statement, target.id)
+
+    common = {
+        "country": "ME",
+        "country_name": "Montenegro",
+        "area": "eppo",
+        "area_title": EPPO,
+        "area_short": "EPPO",
+        "kind": "advanced",
+        "kind_mark": "▲",
+        "kind_words": "advanced",
+    }
+    assert page.changes == (
+        ChangeRow(
+            **common,
+            on=dt.date(2024, 3, 1),
+            tier_before=1,
+            tier_after=2,
+            tier_before_words="tier 1 · incremental",
+            tier_after_words="tier 2 · structural",
+            cause=(
+                cause("eppo.coordination-meetings-observer.agreed"),
+                cause("eppo.coordination-meetings-observer.attended"),
+                cause("eppo.joint-training.attended"),
+            ),
+        ),
+        ChangeRow(
+            **common,
+            on=dt.date(2024, 1, 10),
+            tier_before=0,
+            tier_after=1,
+            tier_before_words="no tier yet",
+            tier_after_words="tier 1 · incremental",
+            cause=(
+                cause("eppo.working-arrangement.signed"),
+                cause("eppo.contact-points.designated"),
+                cause("eppo.contact-points.reachable"),
+            ),
+        ),
+    )
+
+
+def test_overview_milestones_count_who_achieved_every_target(
+    page: overview.OverviewPage,
+) -> None:
+    assert [(m.id, m.count, m.total) for m in page.milestones] == [
+        ("m2027.rol-report-all-six", 0, 6),
+        ("m2027.eurojust-agreements", 0, 6),
+        ("m2027.eppo-arrangements", 1, 6),
+        ("m2027.enisa-structured-cooperation", 0, 6),
+        ("m2027.fdi-screening-pilot", 0, 6),
+        ("m2027.fimi-systematic-cooperation", 0, 6),
+        ("oped.enisa-observer-status", 0, 6),
+        ("oped.enisa-feasibility-support", 0, 6),
+        ("oped.enisa-full-participation-roadmap", 0, 6),
+    ]
+    eppo = page.milestones[2]
+    assert eppo.achieved_by == (CountryRef("ME", "Montenegro"),)
+    assert eppo.left_out == tuple(c for c in COUNTRIES if c.code != "ME")
+    assert eppo.due == dt.date(2027, 12, 31)
+    assert eppo.days_left == 1400
+
+
+def test_overview_defaults_to_the_first_area_and_refuses_an_unknown_one(
+    catalogue: Catalogue, scenario_evaluation: Evaluation
+) -> None:
+    page = overview.build(catalogue, scenario_evaluation, dt.date(2024, 3, 1))
+    assert page.area == AreaRef("cyber", "Cybersecurity", "Cybersecurity")
+    with pytest.raises(KeyError):
+        overview.build(catalogue, scenario_evaluation, dt.date(2024, 3, 1), "nowhere")
+
+
+def test_overview_before_any_evidence_has_no_change_and_no_spread(
+    catalogue: Catalogue, scenario_evaluation: Evaluation
+) -> None:
+    page = overview.build(catalogue, scenario_evaluation, dt.date(2024, 1, 9), "eppo")
+    assert page.changes == ()
+    assert {c.assessed for c in page.map_cells} == {0}
+    assert page.two_speed[3].trend_words == "mean 0 on a year earlier"
+    assert page.milestones[2].count == 0
+
+
+def test_overview_read_model_is_frozen(page: overview.OverviewPage) -> None:
+    with pytest.raises(AttributeError):
+        page.as_of = dt.date(2020, 1, 1)  # type: ignore[misc]
