@@ -15,7 +15,11 @@ BenchmarkKind = Literal["legal", "institutional", "operational", "track_record",
 TargetSource = Literal["menu", "memo-text", "op-ed"]
 Scope = Literal["country", "region"]
 ObservationStatus = Literal["met", "partial", "not_met", "not_applicable"]
-BenchmarkStatus = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
+# `expired`: a `met` past its validity (needs renewing, never "not met"); `presumed`: a presumed
+# integrity benchmark with no observation ("no breach recorded"); `unknown`: no observation.
+BenchmarkStatus = Literal[
+    "met", "partial", "not_met", "expired", "not_applicable", "presumed", "unknown"
+]
 StandingStatus = Literal["stable", "on_notice", "suspended"]
 ChangeKind = Literal["advanced", "on_notice", "restored", "fell", "suspended"]
 SourceKind = Literal["public", "measured", "restricted"]

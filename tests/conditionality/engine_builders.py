@@ -62,10 +62,43 @@ AREAS: dict[
 }
 
 
+# An area with a core target, a presumed integrity benchmark (C1) and a quorum below 1, for the
+# rules of catalogue 2026.2: tier 1 needs 2 of its 3 targets, the arrangement among them.
+LIAISON: dict[
+    str,
+    tuple[float, int, list[tuple[str, int, str, list[tuple[str, str, int | None, str | None]]]]],
+] = {
+    "liaison": (
+        0.5,
+        60,
+        [
+            ("liaison-t1-arrangement", 1, "eu", [("liaison-arrangement", "legal", None, None)]),
+            (
+                "liaison-t1-points",
+                1,
+                "country",
+                [
+                    ("liaison-points", "institutional", None, None),
+                    ("liaison-handling", "integrity", None, None),
+                ],
+            ),
+            ("liaison-t1-training", 1, "country", [("liaison-training", "operational", 365, None)]),
+            ("liaison-t2-exchange", 2, "joint", [("liaison-exchange", "operational", None, None)]),
+        ],
+    ),
+}
+LIAISON_CORE = frozenset({"liaison-t1-arrangement"})
+LIAISON_PRESUMED = frozenset({"liaison-handling"})
+
+
 def build_catalogue(
-    areas: dict[str, Any] | None = None, countries: tuple[str, ...] = ("AL", "ME", "RS")
+    areas: dict[str, Any] | None = None,
+    countries: tuple[str, ...] = ("AL", "ME", "RS"),
+    core: frozenset[str] = frozenset(),
+    presumed: frozenset[str] = frozenset(),
 ) -> Catalogue:
-    """Return a valid catalogue with `areas` (default `AREAS`) and `countries`."""
+    """Return a valid catalogue with `areas` (default `AREAS`) and `countries`; the targets
+    named in `core` are core, the (integrity) benchmarks named in `presumed` presumed."""
     areas = AREAS if areas is None else areas
     targets = []
     for area_id, (_, _, area_targets) in areas.items():
@@ -77,6 +110,7 @@ def build_catalogue(
                     "tier": tier,
                     "title": target_id,
                     "who": who,
+                    "core": target_id in core,
                     "benchmarks": [
                         {
                             "id": bid,
@@ -85,6 +119,7 @@ def build_catalogue(
                             "accepted_evidence": "a source",
                             "validity_days": validity,
                             "who": bwho,
+                            "presumed": bid in presumed,
                         }
                         for bid, kind, validity, bwho in benchmarks
                     ],
@@ -111,6 +146,9 @@ def build_catalogue(
 
 
 CATALOGUE = build_catalogue()
+LIAISON_CATALOGUE = build_catalogue(
+    {**AREAS, **LIAISON}, core=LIAISON_CORE, presumed=LIAISON_PRESUMED
+)
 
 
 def day(offset: int) -> dt.date:

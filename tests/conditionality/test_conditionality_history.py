@@ -166,11 +166,13 @@ def test_satisfied_is_an_explicit_word_for_every_status() -> None:
         "met": True,
         "partial": False,
         "not_met": False,
+        "expired": False,  # a met past its validity needs renewing: not satisfied
         "not_applicable": True,
+        "presumed": True,  # a presumed integrity benchmark with no breach recorded
         "unknown": False,
     }
     assert set(SATISFIED) == set(BENCHMARK_STATUSES)
-    assert SATISFIED_STATUSES == ("met", "not_applicable")
+    assert SATISFIED_STATUSES == ("met", "not_applicable", "presumed")
 
 
 @settings(max_examples=150, deadline=None)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oip.conditionality.model import compile_catalogue, targets_needed
-from oip.conditionality.timeline import STATUS_CODE, Timeline
+from oip.conditionality.timeline import SATISFIED_VALUE, STATUS_CODE, UNSATISFIED, Timeline
 from oip.vocabulary import OBSERVATION_STATUSES
 
 MODELS = compile_catalogue(CATALOGUE)
@@ -55,9 +55,10 @@ def test_each_area_is_compiled_with_its_tiers_quorum_and_grace() -> None:
 def test_an_empty_tier_below_the_top_one_is_reached_and_next_tier_skips_nothing() -> None:
     gap = MODELS["gap"]
 
-    assert gap.raw_tier([0, 1, 0, 0]) == 2
-    assert gap.raw_tier([0, 1, 0, 1]) == 3
-    assert gap.raw_tier([0, 0, 0, 1]) == 0  # cumulative: no tier 3 without tier 1
+    no_core = [0, 0, 0, 0]  # the area has no core target
+    assert gap.raw_tier([0, 1, 0, 0], no_core) == 2
+    assert gap.raw_tier([0, 1, 0, 1], no_core) == 3
+    assert gap.raw_tier([0, 0, 0, 1], no_core) == 0  # cumulative: no tier 3 without tier 1
     assert (gap.next_tier(0), gap.next_tier(1), gap.next_tier(2), gap.next_tier(3)) == (
         1,
         None,
@@ -75,7 +76,7 @@ def test_a_timeline_flips_on_satisfied_changes_ties_and_lapses_only() -> None:
     spec = next(b for b in MODELS["cyber"].benchmarks if b.id == "cyber-drill")  # valid 365 days
     observations = [
         ob("cyber-drill", "partial", 0, id=1),
-        ob("cyber-drill", "not_met", 5, id=2),  # still unsatisfied: no flip
+        ob("cyber-drill", "not_met", 5, id=2),  # unsatisfied, no integrity: no flip
         ob("cyber-drill", "met", 10, recorded=11, id=3),
         ob("cyber-drill", "partial", 10, recorded=12, id=4),  # recorded later: wins day 10
         ob("cyber-drill", "met", 20, id=5),
@@ -85,9 +86,9 @@ def test_a_timeline_flips_on_satisfied_changes_ties_and_lapses_only() -> None:
 
     timeline = Timeline(spec, list(reversed(observations)))
 
-    assert list(zip(timeline.flip_dates, timeline.flip_satisfied, strict=True)) == [
-        (day(20), True),
-        (day(465), False),
+    assert list(zip(timeline.flip_dates, timeline.flip_values, strict=True)) == [
+        (day(20), SATISFIED_VALUE),
+        (day(465), UNSATISFIED),
     ]
     assert [timeline.status(day(d)) for d in (-1, 0, 5, 10, 20, 30, 464, 465)] == [
         "unknown",
@@ -97,7 +98,7 @@ def test_a_timeline_flips_on_satisfied_changes_ties_and_lapses_only() -> None:
         "met",
         "not_applicable",
         "met",
-        "not_met",
+        "expired",  # a lapsed met needs renewing: never "not_met"
     ]
     assert timeline.state(day(465)).lapsed_on == day(465)
     assert [timeline.changed_on(day(d)) for d in (5, 10, 30, 31, 465)] == [

@@ -2,7 +2,9 @@
 
 The reference recomputes every benchmark's status from scratch each day and steps the
 notice/suspension rules one day at a time: no event sweep, no tie or lapse shortcuts. Evidence
-is drawn densely (many same-day records, short gaps) to exercise ties and lapses.
+is drawn densely (many same-day records, short gaps) to exercise ties and lapses. The rules of
+catalogue 2026.2 are in it too: `expired`, `presumed`, core targets with a quorum below 1,
+suspension only on a confirmed breach, and the score (rule 6).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine_builders import AREAS as BUILDER_AREAS
-from engine_builders import START, UTC, build_catalogue
+from engine_builders import LIAISON, LIAISON_CORE, LIAISON_PRESUMED, START, UTC, build_catalogue
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +20,7 @@ from oip.conditionality import Observation, evaluate
 
 HORIZON = 460
 # The builders' catalogue with short validity periods, so that lapses happen within the horizon.
-SHORT_VALIDITY = {"cyber-drill": 30, "cyber-ops": 45, "fdi-b": 20}
+SHORT_VALIDITY = {"cyber-drill": 30, "cyber-ops": 45, "fdi-b": 20, "liaison-training": 40}
 CATALOGUE = build_catalogue(
     {
         area: (
@@ -29,23 +31,33 @@ CATALOGUE = build_catalogue(
                 for tid, tier, who, bs in targets
             ],
         )
-        for area, (quorum, grace, targets) in BUILDER_AREAS.items()
-    }
+        for area, (quorum, grace, targets) in {**BUILDER_AREAS, **LIAISON}.items()
+    },
+    core=LIAISON_CORE,
+    presumed=LIAISON_PRESUMED,
 )
 COUNTRIES = ("AL", "ME")
-AREAS = ("cyber", "fdi", "gap")
+AREAS = ("cyber", "fdi", "gap", "liaison")
 BY_ID = CATALOGUE.benchmark_index()
 
 
 def reference_status(observations: list[Observation], benchmark: str, on: dt.date) -> str:
     seen = [o for o in observations if o.benchmark == benchmark and o.observed_on <= on]
     if not seen:
-        return "unknown"
+        return "presumed" if BY_ID[benchmark][1].presumed else "unknown"
     winner = max(seen, key=lambda o: (o.observed_on, o.recorded_at, o.id))
     validity = BY_ID[benchmark][1].validity_days
     if winner.status == "met" and validity and winner.observed_on + dt.timedelta(validity) <= on:
-        return "not_met"
+        return "expired"
     return winner.status
+
+
+def reference_score(statuses: list[str]) -> float | None:
+    counted = [s for s in statuses if s not in ("not_applicable", "presumed")]
+    if not counted:
+        return None
+    points = sum(1.0 if s == "met" else 0.5 if s == "partial" else 0.0 for s in counted)
+    return round(100 * points / len(counted), 1)
 
 
 def reference_raw_tier(area: str, satisfied: dict[str, bool]) -> int:
@@ -58,6 +70,8 @@ def reference_raw_tier(area: str, satisfied: dict[str, bool]) -> int:
         achieved = [t for t in at_level if all(satisfied[b.id] for b in t.benchmarks)]
         if at_level and len(achieved) / len(at_level) < quorum:
             break
+        if any(t.core and t not in achieved for t in at_level):
+            break
         raw = level
     return raw
 
@@ -65,27 +79,28 @@ def reference_raw_tier(area: str, satisfied: dict[str, bool]) -> int:
 def reference_history(
     observations: list[Observation], country: str, area: str
 ) -> dict[dt.date, tuple[object, ...]]:
-    """Return (tier, raw, status, since, notice_until, suspended_by) for every day."""
+    """Return (tier, raw, status, since, notice_until, suspended_by, score) for every day."""
     mine = [o for o in observations if o.country == country]
     benchmarks = [(t, b) for t in CATALOGUE.targets_in(area) for b in t.benchmarks]
     grace = dt.timedelta(CATALOGUE.area(area).grace_days)
     held, status, notice_until, since = 0, "stable", None, None
     suspended: list[str] = []
-    was_satisfied = {b.id: False for _, b in benchmarks}
+    was_breached = {b.id: False for _, b in benchmarks}
     history = {}
     for offset in range(HORIZON):
         day = START + dt.timedelta(offset)
         statuses = {b.id: reference_status(mine, b.id, day) for _, b in benchmarks}
-        satisfied = {b: s in ("met", "not_applicable") for b, s in statuses.items()}
+        satisfied = {b: s in ("met", "not_applicable", "presumed") for b, s in statuses.items()}
+        breached = {
+            b.id: b.kind == "integrity" and statuses[b.id] == "not_met" for _, b in benchmarks
+        }
         raw = reference_raw_tier(area, satisfied)
         before = (held, status)
+        # Only a confirmed breach suspends: an integrity benchmark newly observed not_met.
         stopped = [
             b.id
             for t, b in benchmarks
-            if b.kind == "integrity"
-            and was_satisfied[b.id]
-            and not satisfied[b.id]
-            and t.tier <= held
+            if breached[b.id] and not was_breached[b.id] and t.tier <= held
         ]
         suspended = [b.id for _, b in benchmarks if b.id in suspended and not satisfied[b.id]]
         suspended += [b for b in stopped if b not in suspended]
@@ -101,7 +116,7 @@ def reference_history(
                 held, status, notice_until = raw, "stable", None
         if (held, status) != before:
             since = day
-        was_satisfied = satisfied
+        was_breached = breached
         order = [b.id for _, b in benchmarks]
         history[day] = (
             held,
@@ -110,6 +125,7 @@ def reference_history(
             since,
             notice_until,
             tuple(sorted(suspended, key=order.index)),
+            reference_score(list(statuses.values())),
         )
     return history
 
@@ -125,7 +141,9 @@ def dense_observations(draw: st.DrawFn) -> list[Observation]:
                 country=draw(st.sampled_from(COUNTRIES)),
                 benchmark=draw(st.sampled_from(benchmarks)),
                 status=draw(
-                    st.sampled_from(("met", "met", "met", "partial", "not_met", "not_applicable"))
+                    st.sampled_from(
+                        ("met", "met", "met", "partial", "not_met", "not_met", "not_applicable")
+                    )
                 ),
                 observed_on=observed_on,
                 recorded_at=dt.datetime(2024, 1, 1, tzinfo=UTC)
@@ -146,7 +164,15 @@ def test_engine_agrees_with_day_by_day_reference(observations: list[Observation]
             expected = reference_history(observations, country, area)
             for day, values in expected.items():
                 s = evaluation.standing(country, area, day)
-                got = (s.tier, s.raw_tier, s.status, s.since, s.notice_until, s.suspended_by)
+                got = (
+                    s.tier,
+                    s.raw_tier,
+                    s.status,
+                    s.since,
+                    s.notice_until,
+                    s.suspended_by,
+                    s.score,
+                )
                 assert got == values, (country, area, day)
                 for state in s.holding + s.missing:
                     assert state.status == reference_status(

@@ -129,7 +129,7 @@ def test_met_lapses_after_validity_days() -> None:
         tier=1,
         who="country",
         kind="operational",
-        status="not_met",
+        status="expired",  # rule 1: a lapsed met is expired (needs renewing), never not_met
         observed_on=dt.date(2024, 1, 1),
         lapsed_on=dt.date(2024, 12, 31),
         observation_id=4,
@@ -431,7 +431,20 @@ def test_integrity_lapse_above_held_tier_does_not_suspend() -> None:
     assert (result.tier, result.status) == (1, "stable")
 
 
-def test_integrity_lapse_during_notice_suspends() -> None:
+def test_integrity_breach_during_notice_suspends() -> None:
+    observations = [
+        *cyber_up_to(2, 0),
+        ob("cyber-ops", "not_met", 10),
+        ob("cyber-integrity", "not_met", 20),
+    ]
+
+    result = standing(CATALOGUE, "ME", "cyber", observations, day(20))
+
+    assert (result.tier, result.status, result.notice_until) == (1, "suspended", None)
+
+
+def test_integrity_partial_during_notice_is_no_breach_and_keeps_the_notice() -> None:
+    # Rule 4: only a confirmed breach (an observed not_met) suspends; a partial does not.
     observations = [
         *cyber_up_to(2, 0),
         ob("cyber-ops", "not_met", 10),
@@ -440,7 +453,7 @@ def test_integrity_lapse_during_notice_suspends() -> None:
 
     result = standing(CATALOGUE, "ME", "cyber", observations, day(20))
 
-    assert (result.tier, result.status, result.notice_until) == (1, "suspended", None)
+    assert (result.tier, result.status, result.notice_until) == (2, "on_notice", day(100))
 
 
 # -- knowledge time --------------------------------------------------------------------------
@@ -487,7 +500,7 @@ def test_explanation_on_notice_lists_what_lapsed() -> None:
 
     assert [s.benchmark for s in result.holding] == ["cyber-door"]
     assert [(s.benchmark, s.status, s.lapsed_on) for s in result.missing] == [
-        ("cyber-drill", "not_met", dt.date(2024, 12, 31)),
+        ("cyber-drill", "expired", dt.date(2024, 12, 31)),
         ("cyber-integrity", "unknown", None),
         ("cyber-ops", "unknown", None),
     ]

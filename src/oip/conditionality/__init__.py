@@ -6,13 +6,15 @@ and `TierInterval` values; imports nothing from Django. The semantics are those 
 `types` (the values), `model` (the catalogue compiled per area; what "satisfied" means),
 `timeline` (one benchmark in one country over time, lapses included), `transition` (rule 4:
 how the held tier follows the raw tier), `sweep` (one country in one area, day by day),
-`history` (the standing over time as intervals), `evaluation` (`Evaluation`, `evaluate` and
-thin functions), `present` (plain-data forms for the shell).
+`history` (the standing over time as intervals), `progress` (rule 6: per-tier progress, score,
+assessed), `evaluation` (`Evaluation`, `evaluate` and thin functions), `present` (plain-data
+forms for the shell).
 
 Rules beyond the letter of the semantics (decisions, stated once here):
-- "Satisfied" means `met` or `not_applicable`; an integrity benchmark "stops being met" when it
-  goes from satisfied to anything else (a newer observation or a lapse).
-- An integrity benchmark at tier T suspends only if T <= the held tier on that date. While
+- "Satisfied" means `met`, `not_applicable` or `presumed`. A `met` past its validity is
+  `expired`: not satisfied, so it may start a notice, but never a suspension. Only a confirmed
+  breach suspends: an integrity benchmark observed `not_met`.
+- A breached integrity benchmark at tier T suspends only if T <= the held tier on that date. While
   suspended the held tier is `min(raw, lowest suspending tier - 1)` and follows the raw tier at
   once in both directions (no grace). When every suspending benchmark is satisfied again the
   held tier becomes the raw tier and the status `stable` (`advanced` if the tier rose, else
@@ -36,20 +38,32 @@ from oip.conditionality.evaluation import (
 )
 from oip.conditionality.history import tier_steps
 from oip.conditionality.model import SATISFIED, SATISFIED_STATUSES, targets_needed
-from oip.conditionality.types import BenchmarkState, Change, Observation, Standing, TierInterval
+from oip.conditionality.progress import overall_score
+from oip.conditionality.types import (
+    Assessed,
+    BenchmarkState,
+    Change,
+    Observation,
+    Standing,
+    TierInterval,
+    TierProgress,
+)
 
 __all__ = [
     "SATISFIED",
     "SATISFIED_STATUSES",
+    "Assessed",
     "BenchmarkState",
     "Change",
     "Evaluation",
     "Observation",
     "Standing",
     "TierInterval",
+    "TierProgress",
     "benchmark_state",
     "changes",
     "evaluate",
+    "overall_score",
     "standing",
     "standings",
     "standings_series",

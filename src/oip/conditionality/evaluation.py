@@ -17,6 +17,7 @@ from typing import Final
 from oip.catalogue.schema import Catalogue
 from oip.conditionality.history import History, tier_intervals
 from oip.conditionality.model import SATISFIED, AreaModel, compile_catalogue
+from oip.conditionality.progress import assessed, change, score, tier_progress, year_earlier
 from oip.conditionality.sweep import sweep
 from oip.conditionality.timeline import Timeline
 from oip.conditionality.transition import STATUS_NAMES
@@ -169,16 +170,17 @@ class Evaluation:
 
     def achieved(self, country: str, target: str, as_of: dt.date) -> bool:
         """Return whether `country` has achieved `target` at `as_of`: every one of its
-        benchmarks satisfied (`met` or `not_applicable`, a lapsed `met` not)."""
+        benchmarks satisfied (`met`, `not_applicable` or `presumed`; an `expired` one not)."""
         return all(
             SATISFIED[self.benchmark_state(country, b.id, as_of).status]
             for b in self._targets[target].benchmarks
         )
 
     def standing(self, country: str, area: str, as_of: dt.date) -> Standing:
-        """Return `country`'s standing in `area` at `as_of`, with its explanation.
+        """Return `country`'s standing in `area` at `as_of`, with its explanation and progress.
 
-        KeyError if the country or area is not in the catalogue.
+        `change_12m` compares the score with the one on `year_earlier(as_of)`, from the same
+        evidence. KeyError if the country or area is not in the catalogue.
         """
         if country not in self._country_order:
             raise KeyError(country)
@@ -203,6 +205,8 @@ class Evaluation:
             elif target.tier <= explained_up_to:
                 missing.extend(unsatisfied)
             start = end
+        earlier = self._states(country, model, year_earlier(as_of))
+        now_score = score(states)
         return Standing(
             country=country,
             area=area,
@@ -217,6 +221,10 @@ class Evaluation:
             missing=tuple(missing),
             achieved_targets=tuple(achieved),
             suspended_by=tuple(model.benchmarks[local].id for local in suspended_by),
+            score=now_score,
+            change_12m=change(now_score, score(earlier), assessed(earlier).any),
+            assessed=assessed(states),
+            progress=tier_progress(model, states),
         )
 
     def standings(
@@ -327,7 +335,8 @@ def benchmark_state(
 
     The latest observation with `observed_on <= as_of` wins (ties: later `recorded_at`, then
     higher `id`); a `met` lapses to `not_met` once `observed_on + validity_days <= as_of`
-    (`lapsed_on` says when). No observation: `unknown`.
+    (`expired`; `lapsed_on` says when). No observation: `unknown`, or `presumed` for a
+    presumed integrity benchmark.
     """
     relevant = (o for o in observations if o.benchmark == benchmark_id)
     return evaluate(catalogue, relevant, known_at, countries=[country]).benchmark_state(
@@ -346,7 +355,8 @@ def standing(
     """Return `country`'s standing in `area` at `as_of`, from evidence recorded by `known_at`.
 
     The held tier advances at once, falls only after the area's grace period (`on_notice`
-    meanwhile), and is suspended at once by a lapsed integrity benchmark it relies on.
+    meanwhile), and is suspended at once by a confirmed breach (an integrity benchmark it
+    relies on observed `not_met`).
     """
     return evaluate(catalogue, observations, known_at, countries=[country]).standing(
         country, area, as_of

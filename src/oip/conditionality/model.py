@@ -27,14 +27,17 @@ __all__ = [
     "targets_needed",
 ]
 
-#: Whether a benchmark in each status counts towards its target (rule 2): `met` and
-#: `not_applicable` do; `partial`, `not_met` and `unknown` (no evidence) do not.
+#: Whether a benchmark in each status counts towards its target (rule 2): `met`,
+#: `not_applicable` and `presumed` (no breach recorded) do; `partial`, `not_met`, `expired`
+#: (a `met` past its validity) and `unknown` (no evidence) do not.
 SATISFIED: Final[Mapping[BenchmarkStatus, bool]] = MappingProxyType(
     {
         "met": True,
         "partial": False,
         "not_met": False,
+        "expired": False,
         "not_applicable": True,
+        "presumed": True,
         "unknown": False,
     }
 )
@@ -73,7 +76,8 @@ class BenchmarkSpec:
     who: Who
     kind: str
     validity: dt.timedelta | None
-    unknown_state: BenchmarkState
+    unknown_state: BenchmarkState  # the state with no observation: `presumed` or `unknown`
+    presumed: bool = False
 
     @property
     def is_integrity(self) -> bool:
@@ -82,11 +86,12 @@ class BenchmarkSpec:
 
 @dataclass(frozen=True, slots=True)
 class TargetSpec:
-    """One target: its tier and its benchmarks, contiguous in area order."""
+    """One target: its tier, whether it is core, and its benchmarks, contiguous in area order."""
 
     id: str
     tier: int
     benchmarks: tuple[BenchmarkSpec, ...]
+    core: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +105,21 @@ class AreaModel:
     max_tier: int
     targets_per_tier: tuple[int, ...]  # index = tier level, 0 unused
     needed_per_tier: tuple[int, ...]  # achieved targets a tier needs to meet the quorum
+    core_per_tier: tuple[int, ...] = ()  # core targets per tier level (index = level)
 
-    def raw_tier(self, achieved_per_tier: Sequence[int]) -> int:
-        """Return the highest tier whose level and every level below meet the quorum.
+    def raw_tier(
+        self, achieved_per_tier: Sequence[int], core_achieved_per_tier: Sequence[int]
+    ) -> int:
+        """Return the highest tier whose level and every level below are reached (rule 3):
+        every core target of the level achieved, and achieved targets meeting the quorum.
 
         An empty level below the highest populated one needs no targets, so it is reached.
         """
         raw = 0
         for level in range(1, self.max_tier + 1):
             if achieved_per_tier[level] < self.needed_per_tier[level]:
+                break
+            if core_achieved_per_tier[level] < self.core_per_tier[level]:
                 break
             raw = level
         return raw
@@ -149,12 +160,13 @@ def _benchmark_specs(
                     tier=target.tier,
                     who=who,
                     kind=benchmark.kind,
-                    status="unknown",
+                    status="presumed" if benchmark.presumed else "unknown",
                 ),
+                presumed=benchmark.presumed,
             )
             specs.append(spec)
             benchmark_specs.append(spec)
-        target_specs.append(TargetSpec(target.id, target.tier, tuple(specs)))
+        target_specs.append(TargetSpec(target.id, target.tier, tuple(specs), target.core))
     return tuple(target_specs), tuple(benchmark_specs)
 
 
@@ -165,8 +177,10 @@ def compile_catalogue(catalogue: Catalogue) -> dict[str, AreaModel]:
         targets = catalogue.targets_in(area.id)
         max_tier = max((t.tier for t in targets), default=0)
         per_tier = [0] * (max_tier + 1)
+        core_per_tier = [0] * (max_tier + 1)
         for target in targets:
             per_tier[target.tier] += 1
+            core_per_tier[target.tier] += target.core
         target_specs, benchmark_specs = _benchmark_specs(catalogue, area.id)
         models[area.id] = AreaModel(
             id=area.id,
@@ -176,5 +190,6 @@ def compile_catalogue(catalogue: Catalogue) -> dict[str, AreaModel]:
             max_tier=max_tier,
             targets_per_tier=tuple(per_tier),
             needed_per_tier=(0, *(targets_needed(n, area.quorum) for n in per_tier[1:])),
+            core_per_tier=tuple(core_per_tier),
         )
     return models

@@ -1,8 +1,11 @@
 """One country in one area: replay its evidence in date order and record its standing over time.
 
-The sweep walks only the days on which a benchmark starts or stops being satisfied, plus notice
-expiries: other status changes (partial <-> not_met) cannot move a standing, so they are only
-looked up, by bisect, to name the cause of a change. Counters of satisfied benchmarks per target
+The sweep walks only the days on which a benchmark starts or stops being satisfied, or an
+integrity benchmark starts or stops being breached (an observed `not_met`), plus notice expiries:
+other status changes (partial <-> not_met elsewhere) cannot move a standing, so they are only
+looked up, by bisect, to name the cause of a change. A presumed benchmark is satisfied from the
+start; if presumed benchmarks alone reach a tier, the standing holds it from the start, with no
+change recorded. Counters of satisfied benchmarks per target
 and achieved targets per tier are kept incrementally; `transition()` applies rule 4 on each day
 that could move the standing. Pure: no Django.
 """
@@ -15,7 +18,7 @@ from itertools import repeat
 
 from oip.conditionality.history import History
 from oip.conditionality.model import AreaModel
-from oip.conditionality.timeline import Timeline
+from oip.conditionality.timeline import BREACH, SATISFIED_VALUE, Timeline
 from oip.conditionality.transition import (
     INITIAL,
     ON_NOTICE,
@@ -29,7 +32,7 @@ from oip.conditionality.types import Change
 
 __all__ = ["sweep"]
 
-# (day, benchmark's index in its area, satisfied from that day on)
+# (day, benchmark's index in its area, its value from that day on: see `oip.conditionality.timeline`)
 _Flip = tuple[dt.date, int, bool]
 
 
@@ -42,7 +45,7 @@ def _flips(timelines: Sequence[Timeline | None]) -> list[_Flip]:
                 zip(
                     timeline.flip_dates,
                     repeat(local, len(timeline.flip_dates)),
-                    timeline.flip_satisfied,
+                    timeline.flip_values,
                     strict=True,
                 )
             )
@@ -59,13 +62,15 @@ def _next_day(flips: Sequence[_Flip], i: int, notice_until: dt.date | None) -> d
 
 
 class _Counters:
-    """Which benchmarks are satisfied, how many per target, how many targets achieved per tier."""
+    """Which benchmarks are satisfied, how many per target, how many targets (and core targets)
+    are achieved per tier. Presumed benchmarks start satisfied."""
 
     __slots__ = (
         "achieved_per_tier",
-        "integrity",
+        "core_achieved_per_tier",
         "satisfied",
         "satisfied_count",
+        "target_core",
         "target_of",
         "target_size",
         "target_tier",
@@ -76,12 +81,22 @@ class _Counters:
         benchmarks = model.benchmarks
         self.target_of = [spec.target_index for spec in benchmarks]
         self.tier_of = [spec.tier for spec in benchmarks]
-        self.integrity = [spec.is_integrity for spec in benchmarks]
         self.target_size = [len(target.benchmarks) for target in model.targets]
         self.target_tier = [target.tier for target in model.targets]
-        self.satisfied = [False] * len(benchmarks)
-        self.satisfied_count = [0] * len(model.targets)
+        self.target_core = [target.core for target in model.targets]
+        self.satisfied = [spec.presumed for spec in benchmarks]
+        self.satisfied_count = [sum(b.presumed for b in t.benchmarks) for t in model.targets]
         self.achieved_per_tier = [0] * (model.max_tier + 1)
+        self.core_achieved_per_tier = [0] * (model.max_tier + 1)
+        for target, count in enumerate(self.satisfied_count):
+            if count and count == self.target_size[target]:
+                self._count_achieved(target, 1)
+
+    def _count_achieved(self, target: int, step: int) -> None:
+        tier = self.target_tier[target]
+        self.achieved_per_tier[tier] += step
+        if self.target_core[target]:
+            self.core_achieved_per_tier[tier] += step
 
     def apply_day(
         self, flips: Sequence[_Flip], i: int, day: dt.date, held_tier: int
@@ -89,37 +104,41 @@ class _Counters:
         """Apply the flips of `day` from index `i`.
 
         Return the index after them, whether a target became or stopped being achieved, and
-        the integrity benchmarks of a held tier (<= `held_tier`) that stopped being satisfied.
+        the integrity benchmarks of a held tier (<= `held_tier`) breached that day (an observed
+        `not_met`: a lapse or a `partial` never suspends).
         """
         achieved_changed = False
-        stopped_integrity: list[int] = []
+        breached: list[int] = []
         count = len(flips)
         while i < count and flips[i][0] == day:
-            _, local, now = flips[i]
+            _, local, value = flips[i]
             i += 1
+            now = value == SATISFIED_VALUE
+            if value == BREACH and self.tier_of[local] <= held_tier:
+                breached.append(local)
+            if now == self.satisfied[local]:
+                continue  # a breach beginning or ending on an unsatisfied benchmark
             self.satisfied[local] = now
             target = self.target_of[local]
             if now:
                 self.satisfied_count[target] += 1
                 if self.satisfied_count[target] == self.target_size[target]:
-                    self.achieved_per_tier[self.target_tier[target]] += 1
+                    self._count_achieved(target, 1)
                     achieved_changed = True
             else:
                 if self.satisfied_count[target] == self.target_size[target]:
-                    self.achieved_per_tier[self.target_tier[target]] -= 1
+                    self._count_achieved(target, -1)
                     achieved_changed = True
                 self.satisfied_count[target] -= 1
-                if self.integrity[local] and self.tier_of[local] <= held_tier:
-                    stopped_integrity.append(local)
-        return i, achieved_changed, stopped_integrity
+        return i, achieved_changed, breached
 
     def still_suspending(
-        self, suspended_by: tuple[int, ...], stopped_integrity: list[int]
+        self, suspended_by: tuple[int, ...], breached: list[int]
     ) -> tuple[int, ...]:
         """Return the suspending benchmarks: those not satisfied again, and the new ones."""
-        if not (suspended_by or stopped_integrity):
+        if not (suspended_by or breached):
             return ()
-        return tuple(sorted([b for b in suspended_by if not self.satisfied[b]] + stopped_integrity))
+        return tuple(sorted({b for b in suspended_by if not self.satisfied[b]} | set(breached)))
 
     def breach_tier(self, suspended_by: tuple[int, ...]) -> int | None:
         """Return the lowest tier among the suspending benchmarks (None: no suspension)."""
@@ -197,15 +216,20 @@ def sweep(country: str, model: AreaModel, timelines: Sequence[Timeline | None]) 
     counters = _Counters(model)
     recorder = _Recorder(country, model, timelines)
     held = Held(0, STABLE, None)
-    raw_tier = 0
+    raw_tier = model.raw_tier(counters.achieved_per_tier, counters.core_achieved_per_tier)
+    if raw_tier > 0:  # presumed benchmarks alone reach it: held from the start, no change
+        held = Held(raw_tier, STABLE, None)
+        recorder.starts.append(dt.date.min)
+        recorder.snapshots.append(Snapshot(raw_tier, raw_tier, STABLE, None, None, ()))
+        recorder.last = recorder.snapshots[-1]
     suspended_by: tuple[int, ...] = ()
     i = 0
     while (day := _next_day(flips, i, held.notice_until)) is not None:
-        i, achieved_changed, stopped_integrity = counters.apply_day(flips, i, day, held.tier)
-        if not (achieved_changed or stopped_integrity or suspended_by or day == held.notice_until):
+        i, achieved_changed, breached = counters.apply_day(flips, i, day, held.tier)
+        if not (achieved_changed or breached or suspended_by or day == held.notice_until):
             continue  # nothing that can move the standing changed today
-        raw_tier = model.raw_tier(counters.achieved_per_tier)
-        suspended_by = counters.still_suspending(suspended_by, stopped_integrity)
+        raw_tier = model.raw_tier(counters.achieved_per_tier, counters.core_achieved_per_tier)
+        suspended_by = counters.still_suspending(suspended_by, breached)
         after = transition(held, raw_tier, counters.breach_tier(suspended_by), day, model.grace)
         recorder.record(day, held, after, raw_tier, suspended_by)
         held = after

@@ -1,5 +1,8 @@
 """One benchmark in one country: its observations as status over time, lapses included.
 
+A `met` past its validity is `expired` (needs renewing), never `not_met`; a presumed
+integrity benchmark reads `presumed` until its first observation.
+
 A `Timeline` answers "what state is this benchmark in on day D?" by bisect, and lists the dates
 on which the benchmark starts or stops being satisfied, which are all the sweep needs. Pure: no
 Django.
@@ -20,7 +23,20 @@ from oip.conditionality.model import SATISFIED, BenchmarkSpec
 from oip.conditionality.types import BenchmarkState, BenchmarkStatus, Observation
 from oip.vocabulary import OBSERVATION_STATUSES, ObservationStatus
 
-__all__ = ["STATUS_CODE", "Timeline", "gaps_longer_than"]
+__all__ = [
+    "BREACH",
+    "SATISFIED_VALUE",
+    "STATUS_CODE",
+    "UNSATISFIED",
+    "Timeline",
+    "gaps_longer_than",
+]
+
+#: What a day's status means to the sweep: not satisfied, satisfied, or (integrity benchmarks
+#: only) a confirmed breach, an observed `not_met` (rule 4: the only thing that suspends).
+UNSATISFIED: Final = 0
+SATISFIED_VALUE: Final = 1
+BREACH: Final = 2
 
 #: One byte per observation status, so that a whole timeline is encoded by one C-level pass
 #: (`bytes(map(STATUS_CODE.__getitem__, statuses))`) and its satisfied runs found by a regex.
@@ -37,6 +53,7 @@ if set(STATUS_CODE) != set(OBSERVATION_STATUSES) or len(set(STATUS_CODE.values()
 _SATISFIED_RUN: Final = re.compile(
     b"[" + re.escape(bytes(sorted(c for s, c in STATUS_CODE.items() if SATISFIED[s]))) + b"]+"
 )
+_NOT_MET_RUN: Final = re.compile(re.escape(bytes([STATUS_CODE["not_met"]])) + b"+")
 _MET: Final = bytes([STATUS_CODE["met"]])
 _ONE_DAY: Final = dt.timedelta(days=1)
 
@@ -73,8 +90,10 @@ class Timeline:
 
     `observations` are sorted by `observed_on` (same-day records in any order: the winner of a
     day, the last recorded then highest id, is picked where it matters). `flip_dates` and
-    `flip_satisfied` are the dates on which the benchmark starts or stops being satisfied,
-    lapses included. Built with C-level passes (a byte string of status codes and a regex)
+    `flip_values` are the dates on which the benchmark starts or stops being satisfied (lapses
+    included), or, for an integrity benchmark, starts or stops being breached, with the value
+    from then on (`UNSATISFIED`, `SATISFIED_VALUE`, `BREACH`). Before the first observation the
+    value is `SATISFIED_VALUE` for a presumed benchmark, else `UNSATISFIED`. Built with C-level passes (a byte string of status codes and a regex)
     plus Python work only where the satisfied value changes: this runs over every observation.
     """
 
@@ -83,7 +102,7 @@ class Timeline:
         "_lapse_days",
         "_states",
         "flip_dates",
-        "flip_satisfied",
+        "flip_values",
         "observations",
         "spec",
     )
@@ -106,18 +125,24 @@ class Timeline:
         for run in _SATISFIED_RUN.finditer(codes):
             marks.add(run.start())
             marks.add(run.end())
+        if spec.presumed:  # satisfied before the first observation: that day may differ
+            marks.add(0)
+        if spec.is_integrity:  # a breach begins or ends where a run of not_met does
+            for run in _NOT_MET_RUN.finditer(codes):
+                marks.add(run.start())
+                marks.add(run.end())
         lapses = self._lapses(dates, codes, marks)
         self._lapse_days = frozenset(lapses.values())
-        points = [(day, False) for day in lapses.values()]
+        points = [(day, UNSATISFIED) for day in lapses.values()]
         points.extend(self._day_values(marks))
         points.sort()
         self.flip_dates: list[dt.date] = []
-        self.flip_satisfied: list[bool] = []
-        current = False
+        self.flip_values: list[int] = []
+        current = SATISFIED_VALUE if spec.presumed else UNSATISFIED
         for day, value in points:
             if value != current:
                 self.flip_dates.append(day)
-                self.flip_satisfied.append(value)
+                self.flip_values.append(value)
                 current = value
 
     def _lapses(self, dates: list[dt.date], codes: bytes, marks: set[int]) -> dict[int, dt.date]:
@@ -131,11 +156,11 @@ class Timeline:
                     marks.add(k + 1)
         return lapses
 
-    def _day_values(self, marks: set[int]) -> list[tuple[dt.date, bool]]:
-        """Return (day, satisfied that day) for every day starting at one of `marks`."""
+    def _day_values(self, marks: set[int]) -> list[tuple[dt.date, int]]:
+        """Return (day, the day's value) for every day starting at one of `marks`."""
         observations = self.observations
         count = len(observations)
-        points: list[tuple[dt.date, bool]] = []
+        points: list[tuple[dt.date, int]] = []
         seen: set[int] = set()
         for mark in sorted(marks):
             if mark >= count:
@@ -144,13 +169,13 @@ class Timeline:
             if first in seen:
                 continue
             seen.add(first)
-            points.append((observations[first].observed_on, self._day_satisfied(last)))
+            points.append((observations[first].observed_on, self._day_value(last)))
             if last > first and last + 1 < count:  # a tie: the next day may differ from it
                 after_first, after_last = self._day_run(last + 1)
                 if after_first not in seen:
                     seen.add(after_first)
                     points.append(
-                        (observations[after_first].observed_on, self._day_satisfied(after_last))
+                        (observations[after_first].observed_on, self._day_value(after_last))
                     )
         return points
 
@@ -176,8 +201,13 @@ class Timeline:
             return observations[last]
         return max(observations[first : last + 1], key=_RECORD_ORDER)
 
-    def _day_satisfied(self, last: int) -> bool:
-        return SATISFIED[self._winner(last).status]
+    def _day_value(self, last: int) -> int:
+        status = self._winner(last).status
+        if SATISFIED[status]:
+            return SATISFIED_VALUE
+        if status == "not_met" and self.spec.is_integrity:
+            return BREACH
+        return UNSATISFIED
 
     def index_dates(self) -> None:
         """Keep a list of the observation dates, for timelines about to be asked many dates."""
@@ -209,7 +239,7 @@ class Timeline:
                 tier=spec.tier,
                 who=spec.who,
                 kind=spec.kind,
-                status="not_met" if lapsed else observation.status,
+                status="expired" if lapsed else observation.status,
                 observed_on=observation.observed_on,
                 lapsed_on=lapse if lapsed else None,
                 observation_id=observation.id,
@@ -222,7 +252,7 @@ class Timeline:
         """Return the benchmark's status at `on` (as `state(on).status`, without building it)."""
         k = self._last_on_or_before(on)
         if k < 0:
-            return "unknown"
+            return self.spec.unknown_state.status
         observation = self._winner(k)
         validity = self.spec.validity
         if (
@@ -230,7 +260,7 @@ class Timeline:
             and validity is not None
             and observation.observed_on + validity <= on
         ):
-            return "not_met"
+            return "expired"
         return observation.status
 
     def changed_on(self, day: dt.date) -> bool:

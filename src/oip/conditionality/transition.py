@@ -70,7 +70,8 @@ def transition(
     """Return the standing held after `day`, given the raw tier the evidence supports then.
 
     `breach_tier` is the lowest tier of an integrity benchmark the country relied on and
-    that is no longer satisfied (None: no breach). The rule, in order:
+    that is breached (observed `not_met`, and not satisfied again since; None: no breach).
+    An `expired` benchmark is never a breach: it can only lower the raw tier. The rule, in order:
     - a breach suspends at once: the held tier drops to the highest tier that does not need
       the breached benchmark (and no higher than the raw tier), with no grace;
     - advancing is immediate, and so is a lifted suspension: the held tier becomes the raw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -17,6 +18,7 @@ from oip.vocabulary import (
 
 __all__ = [
     "OBSERVATION_STATUSES",
+    "Assessed",
     "BenchmarkState",
     "BenchmarkStatus",
     "Change",
@@ -26,6 +28,7 @@ __all__ = [
     "Standing",
     "StandingStatus",
     "TierInterval",
+    "TierProgress",
     "Who",
 ]
 
@@ -51,7 +54,7 @@ class Observation(NamedTuple):
 class BenchmarkState:
     """A benchmark's status for a country at a date, with the observation it rests on.
 
-    `lapsed_on` is set when a `met` has lapsed (status `not_met`); `valid_until` is the date a
+    `lapsed_on` is set when a `met` has lapsed (status `expired`); `valid_until` is the date a
     `met` observation with `validity_days` lapses (or lapsed), so a monitor can say "renew by".
     """
 
@@ -68,12 +71,43 @@ class BenchmarkState:
 
 
 @dataclass(frozen=True, slots=True)
+class Assessed:
+    """How many of an area's benchmarks there are, and how many rest on an observation."""
+
+    benchmarks: int
+    with_evidence: int
+
+    @property
+    def any(self) -> bool:
+        """Whether the area is assessed at all (False: "not assessed")."""
+        return self.with_evidence > 0
+
+
+@dataclass(frozen=True, slots=True)
+class TierProgress:
+    """One tier level of an area: its targets, achieved ones, core ones, and benchmarks by state.
+
+    `benchmarks` has every benchmark status as a key, in vocabulary order.
+    """
+
+    tier: int
+    targets: int
+    achieved: int
+    core: int
+    core_achieved: int
+    benchmarks: Mapping[BenchmarkStatus, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A country's standing in an area at `as_of` (`docs/contracts.md`, the conditionality rules).
 
     `tier` is the held tier, `raw_tier` what the evidence supports right now.
     `holding` lists the met benchmarks of achieved targets at tiers <= `tier`;
     `missing` the benchmarks not satisfied in unachieved targets at tiers <= `next_tier`.
+    Progress (rule 6, `oip.conditionality.progress`): `score` (0-100, None if nothing counts),
+    `change_12m` (score now minus a year earlier, None if not computable), `assessed` and
+    `progress` per tier level.
     """
 
     country: str
@@ -89,6 +123,15 @@ class Standing:
     missing: tuple[BenchmarkState, ...] = ()
     achieved_targets: tuple[str, ...] = ()
     suspended_by: tuple[str, ...] = ()
+    score: float | None = None
+    change_12m: float | None = None
+    assessed: Assessed = Assessed(0, 0)
+    progress: tuple[TierProgress, ...] = ()
+
+    @property
+    def not_assessed(self) -> bool:
+        """Whether the area has no evidence at all for the country ("not assessed")."""
+        return not self.assessed.any
 
 
 @dataclass(frozen=True, slots=True)
