@@ -1,4 +1,7 @@
-"""Region analytics over the engine's standings: exact values on a small catalogue."""
+"""Region analytics over the engine's standings: exact values on a small catalogue.
+
+Only evidence counts (docs/contracts.md, "Region analytics"): RS has none at all here, so it is
+"not assessed" and enters no mean; gaps, blockers and priorities rest on observations."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import datetime as dt
 import pytest
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality import Observation, Standing, standings
+from oip.conditionality import Assessed, BenchmarkState, Observation, Standing, standings
 from oip.region import (
     AreaDivergence,
     Blocker,
@@ -121,32 +124,76 @@ NOW_STANDINGS = standings(CATALOGUE, OBSERVATIONS, NOW)
 YEAR_AGO_STANDINGS = standings(CATALOGUE, OBSERVATIONS, YEAR_AGO)
 
 
-def _standing(country: str, area: str, tier: int) -> Standing:
-    return Standing(country, area, NOW, tier, tier, "stable", None, None, None)
+def _observed(country: str, benchmark: str, status: str, on: dt.date = START) -> Observation:
+    return Observation(
+        country,
+        benchmark,
+        status,
+        on,
+        dt.datetime.combine(on, dt.time(12), UTC),  # type: ignore[arg-type]
+    )
+
+
+def _standing(country: str, area: str, tier: int, score: float = 50.0) -> Standing:
+    return Standing(
+        country,
+        area,
+        NOW,
+        tier,
+        tier,
+        "stable",
+        None,
+        None,
+        None,
+        score=score,
+        assessed=Assessed(6, 3),
+    )
 
 
 def test_divergence_gives_tiers_mean_spread_and_two_speed_flag() -> None:
     result = divergence(CATALOGUE, "cyber", NOW_STANDINGS, YEAR_AGO_STANDINGS)
 
+    # RS has no evidence: named, but out of the means and spreads. A year earlier nobody had
+    # any evidence, so there is no trend.
     assert result == AreaDivergence(
         area="cyber",
         as_of=NOW,
         tiers={"AL": 3, "ME": 1, "RS": 0},
-        mean=1.33,
-        spread=3,
+        mean=2.0,
+        spread=2,
         two_speed=True,
-        year_ago_mean=0.0,
-        trend=1.33,
-        trend_label="diverging",
-        year_ago_spread=0,
+        year_ago_mean=None,
+        trend=None,
+        trend_label="steady",
+        year_ago_spread=None,
+        scores={"AL": 100.0, "ME": 50.0, "RS": 0.0},
+        score_mean=75.0,
+        score_spread=50.0,
+        year_ago_score_mean=None,
+        score_trend=None,
+        not_assessed=("RS",),
     )
+
+
+def test_two_speed_on_scores_alone() -> None:
+    now = [_standing("AL", "cyber", 1, 80.0), _standing("ME", "cyber", 1, 40.0)]
+    close = [_standing("AL", "cyber", 1, 79.0), _standing("ME", "cyber", 1, 40.0)]
+
+    wide = divergence(CATALOGUE, "cyber", now, close)
+    narrow = divergence(CATALOGUE, "cyber", close, close)
+
+    assert (wide.spread, wide.score_spread, wide.two_speed) == (0, 40.0, True)
+    assert (narrow.spread, narrow.score_spread, narrow.two_speed) == (0, 39.0, False)
+    assert (wide.score_mean, wide.year_ago_score_mean, wide.score_trend) == (60.0, 59.5, 0.5)
 
 
 def test_divergence_is_steady_when_spread_is_unchanged() -> None:
     result = divergence(CATALOGUE, "fdi", NOW_STANDINGS, YEAR_AGO_STANDINGS)
 
+    # Nobody has evidence on FDI: nothing to average, nothing to compare.
     assert (result.mean, result.spread, result.two_speed) == (0.0, 0, False)
-    assert (result.trend, result.trend_label) == (0.0, "steady")
+    assert (result.trend, result.trend_label) == (None, "steady")
+    assert result.not_assessed == ("AL", "ME", "RS")
 
 
 def test_divergence_is_converging_when_spread_narrows() -> None:
@@ -163,6 +210,7 @@ def test_divergence_is_converging_when_spread_narrows() -> None:
     assert (result.mean, result.spread, result.two_speed) == (1.67, 1, False)
     assert (result.year_ago_mean, result.year_ago_spread) == (1.0, 2)
     assert (result.trend, result.trend_label) == (0.67, "converging")
+    assert (result.score_spread, result.score_trend) == (0.0, 0.0)
 
 
 def test_divergence_without_year_ago_standings_has_no_trend() -> None:
@@ -176,12 +224,30 @@ def test_divergence_of_unknown_area_raises_key_error() -> None:
         divergence(CATALOGUE, "nowhere", NOW_STANDINGS, YEAR_AGO_STANDINGS)
 
 
-def test_uniformity_gaps_name_those_left_out() -> None:
+def test_uniformity_gaps_name_nobody_left_out_without_evidence() -> None:
+    # RS has no evidence at all, ME none on the tier-2 and tier-3 targets: not assessed.
     assert uniformity_gaps(CATALOGUE, NOW_STANDINGS) == [
-        Gap("cyber", "cyber-t1-law", 1, ("AL", "ME"), ("RS",)),
-        Gap("cyber", "cyber-t1-door", 1, ("AL", "ME"), ("RS",)),
-        Gap("cyber", "cyber-t2-exchange", 2, ("AL",), ("ME", "RS")),
-        Gap("cyber", "cyber-t3-record", 3, ("AL",), ("ME", "RS")),
+        Gap("cyber", "cyber-t1-law", 1, ("AL", "ME"), (), ("RS",)),
+        Gap("cyber", "cyber-t1-door", 1, ("AL", "ME"), (), ("RS",)),
+        Gap("cyber", "cyber-t2-exchange", 2, ("AL",), (), ("ME", "RS")),
+        Gap("cyber", "cyber-t3-record", 3, ("AL",), (), ("ME", "RS")),
+    ]
+
+
+def test_uniformity_gaps_name_those_left_out_with_evidence() -> None:
+    observations = [
+        *OBSERVATIONS,
+        _observed("ME", "cyber-ops", "not_met"),
+        _observed("RS", "cyber-door", "partial"),
+    ]
+
+    result = uniformity_gaps(CATALOGUE, standings(CATALOGUE, observations, NOW, areas=["cyber"]))
+
+    assert result == [
+        Gap("cyber", "cyber-t1-law", 1, ("AL", "ME"), (), ("RS",)),
+        Gap("cyber", "cyber-t1-door", 1, ("AL", "ME"), ("RS",), ()),
+        Gap("cyber", "cyber-t2-exchange", 2, ("AL",), ("ME",), ("RS",)),
+        Gap("cyber", "cyber-t3-record", 3, ("AL",), (), ("ME", "RS")),
     ]
 
 
@@ -193,30 +259,66 @@ def test_no_gap_when_nobody_or_everybody_has_the_target() -> None:
     assert result == []
 
 
+def test_blockers_need_evidence_of_a_closed_door() -> None:
+    # Every EU-side benchmark missing here is unknown: nobody has looked, so nothing blocks.
+    assert blockers(CATALOGUE, NOW_STANDINGS) == []
+
+
 def test_blockers_list_only_benchmarks_the_eu_side_must_act_on() -> None:
-    assert blockers(CATALOGUE, NOW_STANDINGS) == [
+    observations = [
+        *OBSERVATIONS,
+        _observed("RS", "cyber-door", "not_met"),
+        _observed("RS", "cyber-law", "not_met"),  # the country's to act on: no blocker
+        _observed("ME", "cyber-ops", "partial"),
+    ]
+
+    result = blockers(CATALOGUE, standings(CATALOGUE, observations, NOW))
+
+    assert result == [
         Blocker("cyber", "cyber-t1-door", "cyber-door", "eu", ("RS",)),
         Blocker("cyber", "cyber-t2-exchange", "cyber-ops", "joint", ("ME",)),
     ]
 
 
 def test_blocker_names_every_country_missing_it() -> None:
-    result = blockers(CATALOGUE, YEAR_AGO_STANDINGS)
+    observations = [_observed(c, "cyber-door", "not_met") for c in ("AL", "ME", "RS")]
+
+    result = blockers(CATALOGUE, standings(CATALOGUE, observations, YEAR_AGO))
 
     assert result == [Blocker("cyber", "cyber-t1-door", "cyber-door", "eu", ("AL", "ME", "RS"))]
 
 
+def test_an_expired_benchmark_never_blocks() -> None:
+    expired = BenchmarkState(
+        "cyber-door", "cyber-t1-door", 1, "eu", "legal", "expired", START, NOW, 1, NOW
+    )
+    standing = Standing("ME", "cyber", NOW, 0, 0, "stable", None, None, 1, missing=(expired,))
+
+    assert blockers(CATALOGUE, [standing]) == []
+
+
+def test_priorities_need_evidence_on_every_benchmark_they_name() -> None:
+    # Every benchmark to the next tier is unknown here: no priority rests on evidence.
+    assert priorities(CATALOGUE, NOW_STANDINGS) == []
+
+
 def test_priorities_are_countries_one_or_two_benchmarks_from_next_tier() -> None:
-    assert priorities(CATALOGUE, NOW_STANDINGS) == [
+    observations = [
+        *OBSERVATIONS,
+        _observed("AL", "fdi-a", "not_met"),
+        _observed("AL", "fdi-b", "partial"),
+        _observed("ME", "cyber-integrity", "partial"),
+        _observed("ME", "cyber-ops", "not_met"),
+    ]
+
+    assert priorities(CATALOGUE, standings(CATALOGUE, observations, NOW)) == [
         Priority("AL", "fdi", 0, 1, ("fdi-a", "fdi-b")),
         Priority("ME", "cyber", 1, 2, ("cyber-integrity", "cyber-ops")),
-        Priority("ME", "fdi", 0, 1, ("fdi-a", "fdi-b")),
-        Priority("RS", "fdi", 0, 1, ("fdi-a", "fdi-b")),
     ]
 
 
 def test_priorities_with_quorum_count_only_the_cheapest_targets() -> None:
-    observations = _met("ME", ("fdi-b",), START)
+    observations = [*_met("ME", ("fdi-b",), START), _observed("ME", "fdi-a", "partial")]
 
     result = priorities(CATALOGUE, standings(CATALOGUE, observations, NOW, countries=["ME"]))
 
@@ -224,7 +326,17 @@ def test_priorities_with_quorum_count_only_the_cheapest_targets() -> None:
 
 
 def test_priorities_sort_by_distance_then_country() -> None:
-    observations = [*_met("RS", ("fdi-b",), START), *_cyber("AL", 1, START + dt.timedelta(300))]
+    observations = [
+        *_met("RS", ("fdi-b",), START),
+        _observed("RS", "fdi-a", "not_met"),
+        *_cyber("AL", 1, START + dt.timedelta(300)),
+        _observed("AL", "cyber-integrity", "partial"),
+        _observed("AL", "cyber-ops", "not_met"),
+        _observed("AL", "fdi-a", "partial"),
+        _observed("AL", "fdi-b", "partial"),
+        _observed("ME", "fdi-a", "not_met"),
+        _observed("ME", "fdi-b", "not_met"),
+    ]
 
     result = priorities(CATALOGUE, standings(CATALOGUE, observations, NOW))
 

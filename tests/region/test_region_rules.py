@@ -187,10 +187,11 @@ def test_coverage_counts_each_status_and_keeps_not_assessed_apart() -> None:
             unknown=2,
             met=1,
             partial=1,
-            not_met=1,
+            not_met=0,  # the lapsed drill is expired, never counted not met
             not_applicable=1,
             lapsed=1,
             newest=day(100),
+            expired=1,
         ),
         Coverage("ME", "empty", day(400), 0, 0, 0, 0, 0, 0, 0, 0, None),
     ]
@@ -223,16 +224,18 @@ def test_coverage_adds_up(statuses: list[str], offsets: list[int]) -> None:
             "country",
             "legal",
             status,  # type: ignore[arg-type]
-            observed_on=None if status == "unknown" else dates[k],
+            observed_on=None if status in ("unknown", "presumed") else dates[k],
         )
         for k, status in enumerate(statuses)
     ]
 
     row = area_coverage("ME", "cyber", day(0), states)
 
-    assert row.benchmarks == len(states) == row.with_evidence + row.unknown
-    assert row.with_evidence == row.met + row.partial + row.not_met + row.not_applicable
-    assert row.is_assessed == any(s != "unknown" for s in statuses)
+    assert row.benchmarks == len(states) == row.with_evidence + row.unknown + row.presumed
+    assert row.with_evidence == (
+        row.met + row.partial + row.not_met + row.expired + row.not_applicable
+    )
+    assert row.is_assessed == any(s not in ("unknown", "presumed") for s in statuses)
     observed = [s.observed_on for s in states if s.observed_on is not None]
     assert row.newest == (max(observed) if observed else None)
 
@@ -288,14 +291,15 @@ def test_the_region_at_a_leap_day_compares_with_28_february_a_year_before() -> N
     summary = region_at(evaluation, leap_day)
 
     fdi = next(a for a in summary.areas if a.area == "fdi")
-    assert (fdi.tiers, fdi.mean, fdi.spread) == ({"AL": 1, "ME": 1, "RS": 0}, 0.67, 1)
+    # RS has no evidence: named with its tier 0 but out of the mean, the spread and the ranks.
+    assert (fdi.tiers, fdi.mean, fdi.spread) == ({"AL": 1, "ME": 1, "RS": 0}, 1.0, 0)
     assert (fdi.year_ago_mean, fdi.year_ago_spread, fdi.trend, fdi.trend_label) == (
-        0.0,
-        0,
-        0.67,
-        "diverging",
-    )  # 365 days back (1 March) would have found ME at tier 1 already
-    assert (fdi.leaders, fdi.trailing) == (("AL", "ME"), ("RS",))
+        None,
+        None,
+        None,
+        "steady",
+    )  # nobody assessed on 28 Feb 2023; 365 days back (1 March) would have found ME at tier 1
+    assert (fdi.leaders, fdi.trailing) == (("AL", "ME"), ("AL", "ME"))
     assert summary == region(
         CATALOGUE, leap_day, evaluation.standings(leap_day), evaluation.standings(year_before)
     )

@@ -39,6 +39,15 @@ class Assessed(Schema):
     with_evidence: int
 
 
+class TierProgressOut(Schema):
+    tier: int
+    targets: int
+    achieved: int
+    core: int
+    core_achieved: int
+    benchmarks: dict[BenchmarkStatus, int]
+
+
 class StandingOut(Schema):
     country: str
     area: str
@@ -55,6 +64,10 @@ class StandingOut(Schema):
     achieved_targets: list[str]
     suspended_by: list[str]
     assessed: Assessed
+    score: float | None
+    change_12m: float | None
+    not_assessed: bool
+    progress: list[TierProgressOut]
 
 
 class ChangeOut(Schema):
@@ -78,6 +91,12 @@ class AreaDivergenceOut(Schema):
     trend: float | None
     trend_label: TrendLabel
     year_ago_spread: int | None
+    scores: dict[str, float | None]
+    score_mean: float
+    score_spread: float
+    year_ago_score_mean: float | None
+    score_trend: float | None
+    not_assessed: list[str]
 
 
 class GapOut(Schema):
@@ -86,6 +105,7 @@ class GapOut(Schema):
     tier: int
     achieved_by: list[str]
     left_out: list[str]
+    not_assessed: list[str]
 
 
 class BlockerOut(Schema):

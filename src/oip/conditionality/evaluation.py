@@ -225,6 +225,7 @@ class Evaluation:
             change_12m=change(now_score, score(earlier), assessed(earlier).any),
             assessed=assessed(states),
             progress=tier_progress(model, states),
+            states=tuple(states),
         )
 
     def standings(

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality.types import BenchmarkState, Change, Standing
+from oip.conditionality.types import BenchmarkState, Change, Standing, TierProgress
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -28,8 +28,20 @@ def benchmark_state_dict(state: BenchmarkState) -> dict[str, Any]:
     }
 
 
+def progress_dict(progress: TierProgress) -> dict[str, Any]:
+    return {
+        "tier": progress.tier,
+        "targets": progress.targets,
+        "achieved": progress.achieved,
+        "core": progress.core,
+        "core_achieved": progress.core_achieved,
+        "benchmarks": dict(progress.benchmarks),
+    }
+
+
 def standing_dict(catalogue: Catalogue, standing: Standing) -> dict[str, Any]:
-    """Return `standing` in the `oip standing` JSON contract (plus `holding`, `suspended_by`)."""
+    """Return `standing` in the `oip standing` JSON contract (plus `holding`, `suspended_by`,
+    and `not_assessed`: true when the area has no evidence, so its tier and score say nothing)."""
     return {
         "country": standing.country,
         "area": standing.area,
@@ -41,6 +53,14 @@ def standing_dict(catalogue: Catalogue, standing: Standing) -> dict[str, Any]:
         "since": _day(standing.since),
         "notice_until": _day(standing.notice_until),
         "next_tier": standing.next_tier,
+        "score": standing.score,
+        "change_12m": standing.change_12m,
+        "assessed": {
+            "benchmarks": standing.assessed.benchmarks,
+            "with_evidence": standing.assessed.with_evidence,
+        },
+        "not_assessed": standing.not_assessed,
+        "progress": [progress_dict(p) for p in standing.progress],
         "missing": [
             {"benchmark": s.benchmark, "target": s.target, "who": s.who, "status": s.status}
             for s in standing.missing

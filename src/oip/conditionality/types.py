@@ -107,7 +107,7 @@ class Standing:
     `missing` the benchmarks not satisfied in unachieved targets at tiers <= `next_tier`.
     Progress (rule 6, `oip.conditionality.progress`): `score` (0-100, None if nothing counts),
     `change_12m` (score now minus a year earlier, None if not computable), `assessed` and
-    `progress` per tier level.
+    `progress` per tier level. `states` holds every benchmark of the area, in catalogue order.
     """
 
     country: str
@@ -127,6 +127,7 @@ class Standing:
     change_12m: float | None = None
     assessed: Assessed = Assessed(0, 0)
     progress: tuple[TierProgress, ...] = ()
+    states: tuple[BenchmarkState, ...] = ()
 
     @property
     def not_assessed(self) -> bool:

@@ -1,6 +1,6 @@
 """How much of each area the evidence covers, per country, from the engine's benchmark states.
 
-"Not assessed" (no observation at all: `unknown`) and `not_met` are kept apart on purpose: an
+"Not assessed" (no observation at all: `unknown`), `expired` and `not_met` are kept apart on purpose: an
 empty cell is not a failing grade. Pure: no Django.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
 from oip.conditionality.types import BenchmarkState
+from oip.vocabulary import BENCHMARK_STATUSES
 
 __all__ = ["Coverage", "area_coverage", "coverage"]
 
@@ -21,9 +22,10 @@ __all__ = ["Coverage", "area_coverage", "coverage"]
 class Coverage:
     """Evidence coverage of one area's benchmarks in one country at `as_of`.
 
-    `benchmarks == with_evidence + unknown` and
-    `with_evidence == met + partial + not_met + not_applicable`; `lapsed` is the part of
-    `not_met` that is a `met` past its validity. `newest` is the latest `observed_on` among the
+    `benchmarks == with_evidence + unknown + presumed` and
+    `with_evidence == met + partial + not_met + expired + not_applicable`: an `expired` benchmark
+    (a `met` past its validity) is never counted `not_met`; `lapsed` equals `expired` (the
+    older name, kept for readers of this field). `presumed` ones rest on no observation. `newest` is the latest `observed_on` among the
     observations in force (None when nothing is assessed).
     """
 
@@ -39,6 +41,8 @@ class Coverage:
     not_applicable: int
     lapsed: int
     newest: dt.date | None
+    expired: int = 0
+    presumed: int = 0
 
     @property
     def is_assessed(self) -> bool:
@@ -51,7 +55,7 @@ def area_coverage(
     country: str, area: str, as_of: dt.date, states: Iterable[BenchmarkState]
 ) -> Coverage:
     """Return the coverage of `states`, the states of every benchmark of `area` at `as_of`."""
-    counts = {"met": 0, "partial": 0, "not_met": 0, "not_applicable": 0, "unknown": 0}
+    counts = dict.fromkeys(BENCHMARK_STATUSES, 0)
     lapsed = total = 0
     newest: dt.date | None = None
     for state in states:
@@ -65,7 +69,7 @@ def area_coverage(
         area=area,
         as_of=as_of,
         benchmarks=total,
-        with_evidence=total - counts["unknown"],
+        with_evidence=total - counts["unknown"] - counts["presumed"],
         unknown=counts["unknown"],
         met=counts["met"],
         partial=counts["partial"],
@@ -73,6 +77,8 @@ def area_coverage(
         not_applicable=counts["not_applicable"],
         lapsed=lapsed,
         newest=newest,
+        expired=counts["expired"],
+        presumed=counts["presumed"],
     )
 
 
@@ -86,7 +92,7 @@ def coverage(
     """Return one `Coverage` per country x area (catalogue order; all if None) at `as_of`.
 
     An observation counts when its `observed_on <= as_of`; statuses are the engine's (a lapsed
-    `met` counts as `not_met`, and as lapsed). KeyError for an unknown country or area.
+    `met` counts as `expired`, and as lapsed). KeyError for an unknown country or area.
     """
     selected_countries = catalogue.country_codes() if countries is None else countries
     selected_areas = [a.id for a in catalogue.areas] if areas is None else areas

@@ -2,7 +2,7 @@
 
 `coverage()` counts, per country x area, the benchmarks with evidence and those not assessed
 (no observation at all: `unknown`), and splits the assessed ones by their status at the date,
-with the engine's semantics (a lapsed `met` counts as `not_met`, and is also counted as lapsed).
+with the engine's semantics (a lapsed `met` counts as `expired`, never `not_met`).
 
 "Not assessed" and `not_met` are kept apart on purpose: an empty cell is not a failing grade.
 """
@@ -14,15 +14,17 @@ from dataclasses import dataclass
 
 from oip.catalogue.fetch import current_catalogue
 from oip.standings.evaluation import evaluation
+from oip.vocabulary import BENCHMARK_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
 class CoverageRow:
     """Evidence coverage of one area's benchmarks in one country at `as_of`.
 
-    `benchmarks == with_evidence + unknown` and
-    `with_evidence == met + partial + not_met + not_applicable`; `lapsed` is the part of
-    `not_met` that is a `met` past its validity. `newest` is the latest `observed_on` among the
+    `benchmarks == with_evidence + unknown + presumed` and
+    `with_evidence == met + partial + not_met + expired + not_applicable`: an `expired` benchmark
+    (a `met` past its validity) is never counted `not_met`; `lapsed` equals `expired` (the
+    older name, kept for readers of this field). `presumed` ones rest on no observation. `newest` is the latest `observed_on` among the
     observations in force (None when nothing is assessed).
     """
 
@@ -38,6 +40,8 @@ class CoverageRow:
     not_applicable: int
     lapsed: int
     newest: dt.date | None
+    expired: int = 0
+    presumed: int = 0
 
 
 def coverage(as_of: dt.date) -> list[CoverageRow]:
@@ -51,7 +55,7 @@ def coverage(as_of: dt.date) -> list[CoverageRow]:
     rows: list[CoverageRow] = []
     for country in catalogue.country_codes():
         for area in catalogue.areas:
-            counts = {"met": 0, "partial": 0, "not_met": 0, "not_applicable": 0, "unknown": 0}
+            counts = dict.fromkeys(BENCHMARK_STATUSES, 0)
             lapsed = 0
             total = 0
             newest: dt.date | None = None
@@ -72,7 +76,7 @@ def coverage(as_of: dt.date) -> list[CoverageRow]:
                     area=area.id,
                     as_of=as_of,
                     benchmarks=total,
-                    with_evidence=total - counts["unknown"],
+                    with_evidence=total - counts["unknown"] - counts["presumed"],
                     unknown=counts["unknown"],
                     met=counts["met"],
                     partial=counts["partial"],
@@ -80,6 +84,8 @@ def coverage(as_of: dt.date) -> list[CoverageRow]:
                     not_applicable=counts["not_applicable"],
                     lapsed=lapsed,
                     newest=newest,
+                    expired=counts["expired"],
+                    presumed=counts["presumed"],
                 )
             )
     return rows

@@ -43,28 +43,13 @@ def standings_data(
     countries: Sequence[str] | None = None,
     areas: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return every selected standing at `as_of` in the JSON contract (docs/contracts.md), plus `assessed`.
+    """Return every selected standing at `as_of` in the JSON contract (docs/contracts.md).
 
-    `assessed` = {"benchmarks": n, "with_evidence": m}: how much of the area the evidence
-    covers in that country, so "not assessed" (m == 0) never reads as "not met".
-    Raises KeyError for an unknown country or area.
+    Each row carries the progress of rule 6: `score`, `change_12m`, `progress` per tier and
+    `assessed` = {"benchmarks": n, "with_evidence": m}, how much of the area rests on an
+    observation in that country, so "not assessed" (m == 0, `not_assessed` true) never reads as
+    "not met". Raises KeyError for an unknown country or area.
     """
     catalogue = current_catalogue()
-    engine = evaluation(known_at)
-    found = engine.standings(as_of, countries=countries, areas=areas)
-    benchmarks = {
-        a.id: [b.id for t in catalogue.targets_in(a.id) for b in t.benchmarks]
-        for a in catalogue.areas
-    }
-    rows = []
-    for standing in found:
-        row = standing_dict(catalogue, standing)
-        ids = benchmarks[standing.area]
-        with_evidence = sum(
-            1
-            for benchmark in ids
-            if engine.benchmark_state(standing.country, benchmark, as_of).status != "unknown"
-        )
-        row["assessed"] = {"benchmarks": len(ids), "with_evidence": with_evidence}
-        rows.append(row)
-    return rows
+    found = evaluation(known_at).standings(as_of, countries=countries, areas=areas)
+    return [standing_dict(catalogue, standing) for standing in found]

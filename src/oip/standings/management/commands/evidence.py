@@ -100,7 +100,9 @@ class Command(BaseCommand):
             "met",
             "partial",
             "not met",
+            "expired",
             "n/a",
+            "presumed",
             "newest",
         ]
         self.stdout.write(
@@ -115,8 +117,10 @@ class Command(BaseCommand):
                         r.unknown,
                         r.met,
                         r.partial,
-                        f"{r.not_met} ({r.lapsed} lapsed)" if r.lapsed else r.not_met,
+                        r.not_met,
+                        r.expired,
                         r.not_applicable,
+                        r.presumed,
                         r.newest.isoformat() if r.newest else "-",
                     ]
                     for r in rows

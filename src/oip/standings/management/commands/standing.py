@@ -53,6 +53,10 @@ class Command(BaseCommand):
                     "since",
                     "notice_until",
                     "next_tier",
+                    "score",
+                    "change_12m",
+                    "benchmarks",
+                    "with_evidence",
                     "missing",
                 ]
             )
@@ -69,6 +73,10 @@ class Command(BaseCommand):
                         r["since"] or "",
                         r["notice_until"] or "",
                         r["next_tier"] if r["next_tier"] is not None else "",
+                        _score_cell(r),
+                        r["change_12m"] if r["change_12m"] is not None else "",
+                        r["assessed"]["benchmarks"],
+                        r["assessed"]["with_evidence"],
                         len(r["missing"]),
                     ]
                 )
@@ -82,6 +90,7 @@ class Command(BaseCommand):
                         "status",
                         "since",
                         "notice until",
+                        "score",
                         "evidence",
                         "missing for next",
                     ],
@@ -93,6 +102,7 @@ class Command(BaseCommand):
                             r["status"].replace("_", " "),
                             r["since"] or "-",
                             r["notice_until"] or "-",
+                            _score_cell(r) or "-",
                             _evidence(r["assessed"]),
                             _missing_summary(r["missing"]),
                         ]
@@ -100,6 +110,13 @@ class Command(BaseCommand):
                     ],
                 )
             )
+
+
+def _score_cell(row: dict[str, Any]) -> str:
+    """The score as a cell: "not assessed" for an area without evidence, never a 0."""
+    if row["not_assessed"]:
+        return "not assessed"
+    return "" if row["score"] is None else f"{row['score']:.1f}"
 
 
 def _evidence(assessed: dict[str, int]) -> str:
@@ -112,5 +129,7 @@ def _missing_summary(missing: list[dict[str, Any]]) -> str:
     if not missing:
         return "-"
     unknown = sum(1 for m in missing if m["status"] == "unknown")
+    expired = sum(1 for m in missing if m["status"] == "expired")
     eu = sum(1 for m in missing if m["who"] in ("eu", "joint"))
-    return f"{len(missing)} ({unknown} not assessed, {eu} need the EU)"
+    renew = f", {expired} expired" if expired else ""
+    return f"{len(missing)} ({unknown} not assessed{renew}, {eu} need the EU)"
