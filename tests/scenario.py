@@ -7,6 +7,14 @@
 2025-06-01  contact points tested again, meetings attended again       -> tier 2
 2025-07-01  regular liaison and case coordination, handled safely      -> tier 3
 2025-09-01  information mishandled (integrity not met)                 -> suspended, tier 2
+2026-03-01  the joint training (valid 730 days) expires: tier 2 holds on the observer target
+            alone (catalogue 2026.2: EPPO's quorum is 0.5)             -> no change
+2026-06-01  the contact-point test expires again; contact points are a core target, so the raw
+            tier is 0, and a suspended standing follows the raw tier   -> fell, tier 0
+
+Under catalogue 2026.2 the C1 information-handling benchmark of the contact points is presumed
+("no breach recorded") and satisfies without an observation; the C2 response-times benchmark of
+the regular liaison is not assessed (unknown) and stays missing.
 """
 
 from __future__ import annotations

@@ -68,14 +68,36 @@ def test_standing_explains_what_is_missing_and_who_must_act(client: Client, scen
     row = me_eppo(client, "2025-01-09")
     assert row["tier_name"] == "structural"
     assert row["next_tier"] == 3
+    # Catalogue 2026.2: the lapsed contact-point test is expired (never "not met"); the
+    # information-handling benchmarks are presumed (no breach recorded), so not missing; the
+    # regular liaison's response times (C2) are not assessed.
     assert [(m["benchmark"], m["who"], m["status"]) for m in row["missing"]] == [
-        ("eppo.contact-points.reachable", "joint", "not_met"),
+        ("eppo.contact-points.reachable", "joint", "expired"),
         ("eppo.regular-liaison.in-place", "joint", "unknown"),
         ("eppo.regular-liaison.used", "joint", "unknown"),
-        ("eppo.regular-liaison.information-handling", "country", "unknown"),
+        ("eppo.regular-liaison.response-times", "country", "unknown"),
         ("eppo.case-coordination.cases", "joint", "unknown"),
-        ("eppo.case-coordination.information-handling", "country", "unknown"),
     ]
+    # 13 benchmarks, 3 presumed left out of the score: 5 met of 10 counted.
+    assert (row["score"], row["change_12m"], row["assessed"], row["not_assessed"]) == (
+        50.0,
+        None,  # a year earlier nothing was recorded: no change to compute
+        {"benchmarks": 13, "with_evidence": 6},
+        False,
+    )
+    assert [
+        (p["tier"], p["targets"], p["achieved"], p["core"], p["core_achieved"])
+        for p in row["progress"]
+    ] == [(1, 2, 1, 2, 1), (2, 2, 2, 0, 0), (3, 2, 0, 0, 0)]
+    assert row["progress"][0]["benchmarks"] == {
+        "met": 2,
+        "partial": 0,
+        "not_met": 0,
+        "expired": 1,
+        "not_applicable": 0,
+        "presumed": 1,
+        "unknown": 0,
+    }
 
 
 def test_suspension_names_the_integrity_benchmark(client: Client, scenario: None) -> None:
@@ -93,9 +115,11 @@ def test_changes_feed(client: Client, scenario: None) -> None:
         ("2025-06-01", "advanced", 0, 2),
         ("2025-07-01", "advanced", 2, 3),
         ("2025-09-01", "suspended", 3, 2),
-        # Suspended, the held tier follows the raw tier at once: no grace period.
-        ("2026-03-01", "fell", 2, 1),
-        ("2026-06-01", "fell", 1, 0),
+        # 2026-03-01: the joint training expires, but the observer target alone meets EPPO's
+        # quorum (0.5) at tier 2: no change. 2026-06-01: the contact-point test expires and
+        # contact points are core, so the raw tier is 0; suspended, the held tier follows the
+        # raw tier at once (no grace period).
+        ("2026-06-01", "fell", 2, 0),
     ]
     assert rows[2]["cause"] == ["eppo.contact-points.reachable"]
     assert rows[6]["cause"] == ["eppo.case-coordination.information-handling"]
@@ -125,7 +149,12 @@ def test_region_reports_divergence(client: Client, scenario: None) -> None:
     data = get(client, "/api/v1/region?as_of=2025-07-01")
     eppo = next(a for a in data["areas"] if a["area"] == "eppo")
     assert eppo["tiers"] == {"AL": 0, "BA": 0, "XK": 0, "ME": 3, "MK": 0, "RS": 0}
-    assert (eppo["mean"], eppo["spread"], eppo["two_speed"]) == (0.5, 3, True)
+    # Only ME has evidence: the others are not assessed and enter no mean or spread.
+    assert eppo["not_assessed"] == ["AL", "BA", "XK", "MK", "RS"]
+    assert (eppo["mean"], eppo["spread"], eppo["two_speed"]) == (3.0, 0, False)
+    # ME: 11 of the 12 benchmarks counted are met (the contact points' information handling is
+    # presumed, left out; the C2 response times are not assessed).
+    assert (eppo["scores"]["ME"], eppo["score_mean"], eppo["score_spread"]) == (91.7, 91.7, 0.0)
 
 
 def test_known_at_reproduces_what_was_known(client: Client, scenario: None, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ Exact values: a change to any of them is a change of methodology and must show h
 from __future__ import annotations
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality.engine import targets_needed
+from oip.conditionality import targets_needed
 
 C1_WORDING = (
     "No confirmed breach of the agreed information-handling rules (TLP 2.0, onward-sharing "

@@ -33,7 +33,7 @@ from oip.conditionality.types import Change
 __all__ = ["sweep"]
 
 # (day, benchmark's index in its area, its value from that day on: see `oip.conditionality.timeline`)
-_Flip = tuple[dt.date, int, bool]
+_Flip = tuple[dt.date, int, int]
 
 
 def _flips(timelines: Sequence[Timeline | None]) -> list[_Flip]:

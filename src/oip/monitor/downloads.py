@@ -28,6 +28,7 @@ from oip.evidence import serialize
 from oip.evidence.records import CSV_COLUMNS
 from oip.monitor import reads
 from oip.monitor.pages import downloads as downloads_page
+from oip.presentation.labels import NOT_ASSESSED
 from oip.site.csvsafe import write_csv
 from oip.standings.evaluation import evaluation
 from oip.standings.standing import standings_data
@@ -52,6 +53,8 @@ STANDINGS_HEADER = [
     "missing",
     "achieved_targets",
     "suspended_by",
+    "score",  # "not assessed" where the area has no evidence, never 0
+    "change_12m",
 ]
 
 EVIDENCE_HEADER = [
@@ -135,6 +138,8 @@ def standings_csv(as_of: dt.date) -> str:
                 ";".join(m.benchmark for m in s.missing),
                 ";".join(s.achieved_targets),
                 ";".join(s.suspended_by),
+                NOT_ASSESSED if s.not_assessed else s.score,
+                s.change_12m,
             ]
         )
     return write_csv(rows, STANDINGS_HEADER)
