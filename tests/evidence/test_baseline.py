@@ -167,9 +167,10 @@ class TestStandingsAfterLoading:
                 dt.date(2025, 7, 8),
                 dt.date(2026, 10, 1),
             )
-            # validity_days 450: with no source on the 2026 report, the 2025 one has lapsed.
+            # validity_days 450: with no source on the 2026 report, the 2025 one has lapsed: it
+            # is expired (needs renewing), never "not met".
             now = evaluation().benchmark_state(country, ROL_CHAPTER, COMPILED_ON)
-            assert (now.status, now.lapsed_on) == ("not_met", dt.date(2026, 10, 1))
+            assert (now.status, now.lapsed_on) == ("expired", dt.date(2026, 10, 1))
 
     def test_absence_of_evidence_is_not_recorded(self) -> None:
         for country in WB6:
@@ -207,8 +208,10 @@ class TestStandingsAfterLoading:
 
     def test_coverage_of_montenegro_eppo(self) -> None:
         row = next(r for r in coverage(COMPILED_ON) if (r.country, r.area) == ("ME", "eppo"))
-        assert (row.benchmarks, row.with_evidence, row.unknown) == (11, 3, 8)
-        assert (row.met, row.partial, row.not_met, row.lapsed) == (1, 2, 0, 0)
+        # Catalogue 2026.2: 13 benchmarks, 3 of them presumed information handling (no breach
+        # recorded, no observation), so 7 not assessed.
+        assert (row.benchmarks, row.with_evidence, row.unknown, row.presumed) == (13, 3, 7, 3)
+        assert (row.met, row.partial, row.not_met, row.expired, row.lapsed) == (1, 2, 0, 0, 0)
         assert row.newest == dt.date(2022, 9, 22)
 
 

@@ -71,38 +71,40 @@ def test_counts_by_status_at_the_date() -> None:
         country="ME",
         area="eppo",
         as_of=dt.date(2025, 1, 1),
-        benchmarks=11,
+        benchmarks=13,  # catalogue 2026.2: C1 and C2 added
         with_evidence=3,
-        unknown=8,
+        unknown=7,
         met=1,
         partial=0,
-        not_met=2,  # one recorded not_met, one met lapsed after its 365 days
+        not_met=1,  # the recorded not_met; the met lapsed after its 365 days is expired
         not_applicable=0,
         lapsed=1,
         newest=dt.date(2023, 1, 10),
+        expired=1,
+        presumed=3,  # the three information-handling benchmarks: no breach recorded
     )
     ba = row(coverage(dt.date(2025, 1, 1)), "BA", "eppo")
-    assert (ba.with_evidence, ba.unknown, ba.partial, ba.newest) == (1, 10, 1, dt.date(2024, 5, 1))
+    assert (ba.with_evidence, ba.unknown, ba.partial, ba.newest) == (1, 9, 1, dt.date(2024, 5, 1))
 
 
 def test_observations_after_the_date_do_not_count() -> None:
     rows = coverage(dt.date(2022, 1, 1))
     me = row(rows, "ME", "eppo")
-    assert (me.with_evidence, me.unknown, me.not_met, me.lapsed) == (1, 10, 1, 1)
+    assert (me.with_evidence, me.unknown, me.not_met, me.expired, me.lapsed) == (1, 9, 0, 1, 1)
     assert me.newest == dt.date(2020, 1, 1)
     ba = row(rows, "BA", "eppo")
-    assert (ba.with_evidence, ba.unknown, ba.newest) == (0, 11, None)
+    assert (ba.with_evidence, ba.unknown, ba.newest) == (0, 10, None)
 
 
 def test_not_assessed_is_distinct_from_not_met() -> None:
     rows = coverage(dt.date(2025, 1, 1))
     al = row(rows, "AL", "eppo")
-    assert (al.benchmarks, al.with_evidence, al.unknown, al.not_met) == (11, 0, 11, 0)
+    assert (al.benchmarks, al.with_evidence, al.unknown, al.not_met) == (13, 0, 10, 0)
     me = row(rows, "ME", "eppo")
-    assert (me.not_met, me.unknown) == (2, 8)
+    assert (me.not_met, me.expired, me.unknown) == (1, 1, 7)
     for r in rows:
-        assert r.benchmarks == r.with_evidence + r.unknown
-        assert r.with_evidence == r.met + r.partial + r.not_met + r.not_applicable
+        assert r.benchmarks == r.with_evidence + r.unknown + r.presumed
+        assert r.with_evidence == r.met + r.partial + r.not_met + r.expired + r.not_applicable
 
 
 def test_review_lists_undated_first_then_oldest() -> None:
@@ -139,15 +141,17 @@ def test_coverage_command_json_and_table() -> None:
         "country": "ME",
         "area": "eppo",
         "as_of": "2025-01-01",
-        "benchmarks": 11,
+        "benchmarks": 13,
         "with_evidence": 3,
-        "unknown": 8,
+        "unknown": 7,
         "met": 1,
         "partial": 0,
-        "not_met": 2,
+        "not_met": 1,
         "not_applicable": 0,
         "lapsed": 1,
         "newest": "2023-01-10",
+        "expired": 1,
+        "presumed": 3,
     }
     out = io.StringIO()
     call_command("evidence", "coverage", "--as-of", "2025-01-01", stdout=out)
@@ -155,15 +159,15 @@ def test_coverage_command_json_and_table() -> None:
     assert line.split() == [
         "ME",
         "eppo",
-        "11",
+        "13",
         "3",
-        "8",
+        "7",
         "1",
         "0",
-        "2",
-        "(1",
-        "lapsed)",
+        "1",
+        "1",
         "0",
+        "3",
         "2023-01-10",
     ]
 

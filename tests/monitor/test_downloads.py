@@ -63,7 +63,7 @@ def test_catalogue_json_equals_the_api(client: Client, scenario: None) -> None:
     body = download(client, "/downloads/catalogue.json").json()
     assert body["data"] == download(client, "/api/v1/catalogue").json()
     assert re.match(
-        r"^OIP, catalogue 2026\.1, retrieved \d{4}-\d{2}-\d{2}, http\S+$", body["citation"]
+        r"^OIP, catalogue 2026\.2, retrieved \d{4}-\d{2}-\d{2}, http\S+$", body["citation"]
     )
 
 

@@ -132,7 +132,8 @@ def test_overview_map_follows_the_area(client: Client, scenario: None) -> None:
 def test_overview_shows_two_speeds_and_latest_changes(client: Client, scenario: None) -> None:
     words = text(html(client, "/?as_of=2024-03-01"))
     panel = words.split("Is the region drifting into two speeds?")[1].split("Latest changes")[0]
-    assert "EPPO 0.33 2 ⇉ two speeds" in panel
+    # Only ME has evidence: the five others are not assessed and enter no mean or spread.
+    assert "EPPO 2.0 0 no steady (no data a year earlier)" in panel
     changes = words.split("Latest changes")[1].split("2027 milestones")[0]
     assert (
         "1 Mar 2024 ▲ advanced : Montenegro , EPPO — tier 1 · incremental → tier 2 · structural"
@@ -186,7 +187,7 @@ def test_area_page_shows_targets_gaps_blockers(client: Client, scenario: None) -
     assert "Uniformity gaps: who is left out" in words
     assert "left out:" in words  # ME achieved EPPO targets the others have not
     assert "Held back on the EU side" in words
-    assert "Spread: 2" in words
+    assert "Spread: 0 (mean tier 2.0)" in words  # over the assessed countries: ME alone
 
 
 def test_target_page_shows_each_country_with_source(client: Client, scenario: None) -> None:
@@ -213,7 +214,7 @@ def test_methodology_is_generated_from_the_catalogue(client: Client, scenario: N
         "quorum",
         "incremental",
         "track record",
-        "catalogue in use (version 2026.1",
+        "catalogue in use (version 2026.2",
     ):
         assert phrase in words
 

@@ -33,7 +33,7 @@ def page(catalogue: Catalogue, scenario_evaluation: Evaluation) -> area.AreaPage
 def test_area_page_states_the_rules(page: area.AreaPage) -> None:
     assert (page.area.id, page.area.title, page.area.short) == ("eppo", EPPO, "EPPO")
     assert (page.area.quorum, page.area.grace_days, page.area.source, page.area.menu_row) == (
-        1.0,
+        0.5,  # catalogue 2026.2
         90,
         "menu",
         "3",
@@ -105,37 +105,34 @@ def test_area_page_lists_targets_by_tier_with_who_achieved_them(page: area.AreaP
 
 def test_area_page_cells_and_spread(page: area.AreaPage) -> None:
     assert [(c.country, c.tier, c.assessed, c.benchmarks) for c in page.cells] == [
-        ("AL", 0, 0, 11),
-        ("BA", 0, 0, 11),
-        ("XK", 0, 0, 11),
-        ("ME", 2, 6, 11),
-        ("MK", 0, 0, 11),
-        ("RS", 0, 0, 11),
+        ("AL", 0, 0, 13),
+        ("BA", 0, 0, 13),
+        ("XK", 0, 0, 13),
+        ("ME", 2, 6, 13),
+        ("MK", 0, 0, 13),
+        ("RS", 0, 0, 13),
     ]
+    # Only ME has evidence: the others are not assessed and enter no mean or spread, and a
+    # year earlier nobody was assessed.
     spread = page.divergence
-    assert (spread.area, spread.spread, spread.mean, spread.two_speed) == ("eppo", 2, 0.33, True)
-    assert (spread.trend_label, spread.trend_words) == ("diverging", "mean +0.33 on a year earlier")
+    assert (spread.area, spread.spread, spread.mean, spread.two_speed) == ("eppo", 0, 2.0, False)
+    assert (spread.trend_label, spread.trend_words) == ("steady", "no data a year earlier")
 
 
 def test_area_page_gaps_name_who_is_left_out(page: area.AreaPage) -> None:
+    # The others have no evidence on these targets: not assessed, so nobody is "left out".
     assert [(g.target, g.tier, g.achieved_by, g.left_out) for g in page.gaps] == [
-        ("eppo.working-arrangement", 1, (ME,), OTHERS),
-        ("eppo.contact-points", 1, (ME,), OTHERS),
-        ("eppo.coordination-meetings-observer", 2, (ME,), OTHERS),
-        ("eppo.joint-training", 2, (ME,), OTHERS),
+        ("eppo.working-arrangement", 1, (ME,), ()),
+        ("eppo.contact-points", 1, (ME,), ()),
+        ("eppo.coordination-meetings-observer", 2, (ME,), ()),
+        ("eppo.joint-training", 2, (ME,), ()),
     ]
     assert page.gaps[1].title == "Designated EPPO contact points"
 
 
 def test_area_page_blockers_are_the_eu_side_benchmarks(page: area.AreaPage) -> None:
-    assert [(b.benchmark, b.who, b.who_words, b.countries) for b in page.blockers] == [
-        ("eppo.working-arrangement.signed", "joint", "the EU and the country together", OTHERS),
-        ("eppo.contact-points.reachable", "joint", "the EU and the country together", OTHERS),
-        ("eppo.regular-liaison.in-place", "joint", "the EU and the country together", (ME,)),
-        ("eppo.regular-liaison.used", "joint", "the EU and the country together", (ME,)),
-        ("eppo.case-coordination.cases", "joint", "the EU and the country together", (ME,)),
-    ]
-    assert page.blockers[2].title == "Regular liaison arrangements"
+    # Every EU-side benchmark missing here is unknown (nobody has looked): no blocker.
+    assert page.blockers == ()
     assert page.priorities == ()
     assert [c.on for c in page.changes] == [dt.date(2024, 3, 1), dt.date(2024, 1, 10)]
 
@@ -144,7 +141,19 @@ def test_area_page_priorities_name_the_missing_benchmarks(catalogue: Catalogue) 
     signed = Observation(
         "AL", "eppo.working-arrangement.signed", "met", dt.date(2024, 5, 1), RECORDED_AT, 1
     )
-    page = area.build(catalogue, evaluate(catalogue, [signed]), dt.date(2024, 6, 1), "eppo")
+    # A priority rests on evidence: both contact-point benchmarks are observed, not unknown.
+    designated = Observation(
+        "AL", "eppo.contact-points.designated", "partial", dt.date(2024, 5, 1), RECORDED_AT, 2
+    )
+    reachable = Observation(
+        "AL", "eppo.contact-points.reachable", "not_met", dt.date(2024, 5, 1), RECORDED_AT, 3
+    )
+    evaluation = evaluate(catalogue, [signed, designated, reachable])
+    page = area.build(catalogue, evaluation, dt.date(2024, 6, 1), "eppo")
+    assert (
+        area.build(catalogue, evaluate(catalogue, [signed]), dt.date(2024, 6, 1), "eppo").priorities
+        == ()
+    )
     index = catalogue.benchmark_index()
     assert page.priorities == (
         Priority(

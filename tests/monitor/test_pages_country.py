@@ -89,7 +89,7 @@ def test_country_page_on_notice_keeps_the_tier_until_the_grace_ends(
         notice_until=dt.date(2025, 4, 9),
         next_tier=3,
         assessed=6,
-        benchmarks=11,
+        benchmarks=13,  # catalogue 2026.2: C1 on the contact points, C2 on the liaison
     )
     assert (eppo.cell.status_mark, eppo.cell.status_words) == ("⚠", "on notice")
     assert eppo.next_tier_words == "tier 3 · transformational"
@@ -121,15 +121,16 @@ def test_country_page_says_what_holds_the_tier_and_what_is_missing(
     )
     assert attended.observation_id == 5
     assert [(r.benchmark, r.status, r.who_words) for g in eppo.missing for r in g.rows] == [
-        ("eppo.contact-points.reachable", "not_met", "the EU and Montenegro together"),
+        # Catalogue 2026.2: the lapsed test is expired, never not met; information handling is
+        # presumed (not missing); the C2 response times are not assessed.
+        ("eppo.contact-points.reachable", "expired", "the EU and Montenegro together"),
         ("eppo.regular-liaison.in-place", "unknown", "the EU and Montenegro together"),
         ("eppo.regular-liaison.used", "unknown", "the EU and Montenegro together"),
-        ("eppo.regular-liaison.information-handling", "unknown", "Montenegro"),
+        ("eppo.regular-liaison.response-times", "unknown", "Montenegro"),
         ("eppo.case-coordination.cases", "unknown", "the EU and Montenegro together"),
-        ("eppo.case-coordination.information-handling", "unknown", "Montenegro"),
     ]
     assert (
-        eppo.missing_words == "6 benchmarks: 2 for Montenegro, 4 for the EU and Montenegro together"
+        eppo.missing_words == "5 benchmarks: 1 for Montenegro, 4 for the EU and Montenegro together"
     )
 
 

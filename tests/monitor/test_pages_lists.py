@@ -57,27 +57,31 @@ def test_changes_page_narrows_by_country_area_start_and_limit(
 
 def test_methodology_counts_the_catalogue(catalogue: Catalogue) -> None:
     page = methodology.build(catalogue)
-    assert (page.version, page.targets, page.benchmarks, page.milestones) == ("2026.1", 75, 142, 9)
-    assert (page.with_validity, page.validity_days) == (95, (365, 450, 730))
+    # Catalogue 2026.2: the op-ed target, C1 and C2 added; the 15 presumed information-handling
+    # benchmarks no longer lapse (no validity), the C2 response times do.
+    assert (page.version, page.targets, page.benchmarks, page.milestones) == ("2026.2", 76, 155, 9)
+    assert (page.with_validity, page.validity_days) == (85, (365, 450, 730))
     assert [(k.kind, k.words, k.count) for k in page.kinds] == [
-        ("legal", "legal", 5),
-        ("institutional", "institutional", 45),
+        ("legal", "legal", 6),  # 2026.2: the op-ed's NIS2 law
+        ("institutional", "institutional", 47),  # 2026.2: the authority and the CSIRT
         ("operational", "operational", 65),
-        ("track_record", "track record", 10),
-        ("integrity", "integrity", 17),
+        ("track_record", "track record", 15),  # 2026.2: the C2 response times
+        ("integrity", "integrity", 22),  # 2026.2: the C1 information handling
     ]
     assert [(s.status, s.mark, s.words) for s in page.statuses] == [
         ("met", "✓", "met"),
         ("partial", "◐", "partly met"),
         ("not_met", "✗", "not met"),
+        ("expired", "⌛", "expired (needs renewing)"),
         ("not_applicable", "–", "not applicable"),
+        ("presumed", "○", "no breach recorded"),
         ("unknown", "?", "not assessed"),
     ]
     assert page.areas[3] == methodology.AreaRule(
         id="eppo",
         title="European Public Prosecutor's Office (EPPO)",
         targets=6,
-        quorum_percent=100,
+        quorum_percent=50,  # 2026.2: the EPPO quorum is 0.5
         grace_days=90,
         source="menu",
         menu_row="3",
@@ -119,7 +123,7 @@ def test_downloads_page_cites_each_dataset_by_its_json_link(catalogue: Catalogue
                 ("CSV", "/downloads/catalogue.csv?as_of=2025-09-01"),
                 ("JSON", "/downloads/catalogue.json?as_of=2025-09-01"),
             ],
-            "OIP, catalogue 2026.1, retrieved 2026-11-30, https://oip.example/downloads/catalogue.json?as_of=2025-09-01",
+            "OIP, catalogue 2026.2, retrieved 2026-11-30, https://oip.example/downloads/catalogue.json?as_of=2025-09-01",
         ),
     ]
     assert (

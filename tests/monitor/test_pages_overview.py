@@ -38,7 +38,7 @@ def _eppo_cell(country: CountryRef, tier: int, assessed: int) -> Cell:
         notice_until=None,
         next_tier=tier + 1,
         assessed=assessed,
-        benchmarks=11,
+        benchmarks=13,  # EPPO in catalogue 2026.2 (C1, C2)
     )
 
 
@@ -95,16 +95,18 @@ def test_overview_two_speed_panel_compares_with_a_year_earlier(
         title=EPPO,
         short="EPPO",
         tiers=tuple(CountryTier(c.code, 2 if c.code == "ME" else 0) for c in COUNTRIES),
-        mean=0.33,
-        spread=2,
-        two_speed=True,
-        year_ago_mean=0.0,
-        year_ago_spread=0,
-        trend=0.33,
-        trend_label="diverging",
-        trend_words="mean +0.33 on a year earlier",
+        # Only ME has evidence: the others are not assessed, out of the mean and spread; a
+        # year earlier nobody was assessed, so there is nothing to compare with.
+        mean=2.0,
+        spread=0,
+        two_speed=False,
+        year_ago_mean=None,
+        year_ago_spread=None,
+        trend=None,
+        trend_label="steady",
+        trend_words="no data a year earlier",
     )
-    assert [s.spread for s in page.two_speed] == [0, 0, 0, 2, 0, 0, 0, 0, 0]
+    assert [s.spread for s in page.two_speed] == [0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert page.divergence[18:24] == tuple(
         DivergencePoint("EPPO", c.code, 2 if c.code == "ME" else 0) for c in COUNTRIES
     )
@@ -197,7 +199,7 @@ def test_overview_before_any_evidence_has_no_change_and_no_spread(
     page = overview.build(catalogue, scenario_evaluation, dt.date(2024, 1, 9), "eppo")
     assert page.changes == ()
     assert {c.assessed for c in page.map_cells} == {0}
-    assert page.two_speed[3].trend_words == "mean 0 on a year earlier"
+    assert page.two_speed[3].trend_words == "no data a year earlier"  # nobody assessed then
     assert page.milestones[2].count == 0
 
 

@@ -46,7 +46,9 @@ def test_the_wording_of_each_value() -> None:
         "met": ("✓", "met"),
         "partial": ("◐", "partly met"),
         "not_met": ("✗", "not met"),
+        "expired": ("⌛", "expired (needs renewing)"),
         "not_applicable": ("–", "not applicable"),
+        "presumed": ("○", "no breach recorded"),
         "unknown": ("?", "not assessed"),
     }
     assert dict(labels.STANDING_STATUS) == {

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oip.conditionality.present import table
+from oip.presentation.labels import NOT_ASSESSED
 from oip.site.arguments import date_arg, today
 from oip.standings.region import region_data
 
@@ -29,13 +30,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Region as of {data['as_of']}\n")
         self.stdout.write(
             table(
-                ["area", *countries, "mean", "spread", "two speed", "trend"],
+                [
+                    "area",
+                    *countries,
+                    "mean",
+                    "spread",
+                    "score mean",
+                    "score spread",
+                    "two speed",
+                    "trend",
+                ],
                 [
                     [
                         a["area"],
-                        *[a["tiers"][c] for c in countries],
+                        *[_cell(a, c) for c in countries],
                         f"{a['mean']:.2f}",
                         a["spread"],
+                        f"{a['score_mean']:.1f}",
+                        f"{a['score_spread']:.1f}",
                         "yes" if a["two_speed"] else "no",
                         _trend(a),
                     ]
@@ -46,7 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nUniformity gaps: {len(data['gaps'])}")
         for g in data["gaps"][:20]:
             self.stdout.write(
-                f"  {g['target']} (tier {g['tier']}): left out {', '.join(g['left_out'])}"
+                f"  {g['target']} (tier {g['tier']}): left out {', '.join(g['left_out']) or '-'}"
+                f"; not assessed {', '.join(g['not_assessed']) or '-'}"
             )
         self.stdout.write(f"\nEU-side blockers: {len(data['blockers'])}")
         for b in data["blockers"][:20]:
@@ -58,6 +71,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {p['country']} {p['area']} -> tier {p['next_tier']}: {', '.join(p['missing'])}"
             )
+
+
+def _cell(area: dict[str, Any], country: str) -> str:
+    """A country's tier and score in an area, or "not assessed" (never a 0) without evidence."""
+    if country in area["not_assessed"]:
+        return NOT_ASSESSED
+    score = area["scores"][country]
+    return (
+        f"{area['tiers'][country]} ({score:.1f})"
+        if score is not None
+        else str(area["tiers"][country])
+    )
 
 
 def _trend(area: dict[str, Any]) -> str:
