@@ -4,8 +4,9 @@ The data lives in the package, in `oip/evidence/baseline/`, one YAML file per co
 edition plus a regional file for regional context notes, in the `oip evidence import` format.
 A file is named `<edition>-<name>.yaml`, `<edition>` being the day the edition was compiled
 (YYYY-MM-DD): 2026-11-21 (the first edition), 2026-11-30 (the second, which adds facts and
-corrects the first with superseding records). `pending-2026.2.yaml`, holding facts that need
-catalogue 2026.2's benchmarks, is not an edition and is not loaded until that catalogue lands.
+corrects the first with superseding records). A file `pending-<catalogue>.yaml` would hold facts
+that need a catalogue not yet loaded; it is not an edition and is never loaded (no fact of the
+second edition needs catalogue 2026.2, so there is none today).
 The product never reads the compilation the editions came from at run time.
 
 Editions are knowledge times: every shipped record is recorded at the start (00:00 UTC) of
@@ -36,7 +37,7 @@ from oip.site import clock
 
 RECORDED_BY = "baseline"
 DATA_DIRECTORY = "baseline"
-PENDING_FILE = "pending-2026.2.yaml"
+PENDING_PREFIX = "pending-"
 _EDITION_FILE = re.compile(r"(?P<edition>\d{4}-\d{2}-\d{2})-(?P<name>[a-z0-9-]+)\.yaml")
 
 
@@ -74,7 +75,7 @@ def baseline_files() -> list[Path]:
     return sorted(
         p
         for p in baseline_directory().iterdir()
-        if p.suffix == ".yaml" and p.is_file() and p.name != PENDING_FILE
+        if p.suffix == ".yaml" and p.is_file() and not p.name.startswith(PENDING_PREFIX)
     )
 
 
