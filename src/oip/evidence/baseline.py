@@ -117,4 +117,5 @@ def load_baseline(today: dt.date | None = None) -> ImportResult:
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
             batch_id = result.batch_id or batch_id
             files += result.files
-    return ImportResult(*totals, batch_id, files)
+    created, skipped, context_created, context_skipped = totals
+    return ImportResult(created, skipped, context_created, context_skipped, batch_id, files)

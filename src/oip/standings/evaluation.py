@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from django.db import connection
 
@@ -45,7 +46,7 @@ def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservati
     # and the engine groups and sorts already-ordered runs at C speed.
     # One query: the few corrections are probed through the index on supersedes_id.
     corrected = f"SELECT 1 FROM {table} c WHERE c.supersedes_id = {table}.id"  # noqa: S608 - no user input
-    params: list[object] = []
+    params: list[Any] = []
     if known_at is not None:
         corrected += " AND c.recorded_at <= %s"
         params.append(connection.ops.adapt_datetimefield_value(known_at))
