@@ -13,6 +13,7 @@ from typing import Any
 
 from oip.catalogue.fetch import current_catalogue, current_version
 from oip.catalogue.schema import Catalogue
+from oip.evidence import serialize
 from oip.monitor.pages import country as country_page
 from oip.monitor.pages import region as region_page
 from oip.monitor.pages.values import latest_changes
@@ -21,10 +22,12 @@ from oip.region import leaders, trailing, year_earlier
 from oip.reports import publication
 from oip.reports.citations import Citations, notes, observations
 from oip.reports.explain import Explainer, milestones
+from oip.reports.summary import region_summary
 from oip.reports.values import AreaStanding, Report
 from oip.standings.evaluation import evaluation
 
 SECTIONS = (
+    ("summary", "Summary: in place, missing, changed"),
     ("overview", "The region at a glance"),
     ("two-speed", "Two speeds: divergence per area"),
     ("changes", "What changed since {since}"),
@@ -102,6 +105,23 @@ def _blockers(
     ]
 
 
+def _blocker_groups(blockers: list[dict[str, Any]], six: int) -> list[dict[str, Any]]:
+    """The blockers grouped by the countries they hold back ("all six" first, then by how many
+    they hold back): each group its label, its count and its rows, by area."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for b in blockers:
+        groups.setdefault(tuple(b["countries"]), []).append(b)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return [
+        {
+            "label": "All six" if len(names) == six else ", ".join(names),
+            "count": len(rows),
+            "rows": rows,
+        }
+        for names, rows in ordered
+    ]
+
+
 def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
     """Countries one or two benchmarks from their next tier, with who must act for each."""
     index = catalogue.benchmark_index()
@@ -128,9 +148,10 @@ def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> lis
 def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     """Return the regional report as of `as_of`; changes from `since` (default: a year earlier).
 
-    `data` keys: grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
+    `data` keys: overview (`summary.Summary`: the first page), grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
     tiers_by_area ({area: {code: tier}}), divergence (per-area dicts: the page's spreads with
-    titles), gaps, blockers, priorities, milestones, changes, notes, status_legend (the marks
+    titles), gaps, blockers, blocker_groups (the blockers grouped by the countries they hold
+    back), priorities, milestones, changes, notes, status_legend (the marks
     and words of the statuses the grid flags), evidence_by_country ((code, name, [reference
     numbers]) rows).
     """
@@ -141,9 +162,14 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     version = current_version()
     engine = evaluation()
     citations = Citations()
-    explainer = Explainer(catalogue, engine, observations(as_of), citations)
 
-    pages = [country_page.build(catalogue, engine, as_of, code) for code in codes]
+    shown = observations(as_of)
+    plain = {pk: serialize.observation_dict(o) for pk, o in shown.items()}
+    pages = [
+        country_page.build(catalogue, engine, as_of, code, observations=plain) for code in codes
+    ]
+    explainer = Explainer(catalogue, engine, shown, citations)
+
     by_country: dict[str, tuple[AreaStanding, ...]] = {
         page.country.code: tuple(explainer.area_standing(a) for a in page.areas) for page in pages
     }
@@ -159,6 +185,7 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     note_rows = notes(citations, as_of, None, names)  # cites: before the reference list
     standings = engine.standings(as_of)
 
+    grid = tuple((code, names[code], by_country[code]) for code in codes)
     title = "The Western Balkans’ operational integration with the EU"
     permalink = publication.public_url("/", as_of=as_of.isoformat())
     divergence = _divergence(catalogue, figures.spreads, names)
@@ -182,12 +209,14 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
         references=citations.references(),
         tiers=publication.tiers(catalogue),
         data={
-            "grid": tuple((code, names[code], by_country[code]) for code in codes),
+            "grid": grid,
             "areas": [(a.id, a.title) for a in catalogue.areas],
             "tiers_by_area": {a.id: dict(tiers_by_area.get(a.id, {})) for a in catalogue.areas},
             "divergence": divergence,
             "gaps": _gaps(catalogue, figures),
-            "blockers": _blockers(catalogue, figures, len(codes)),
+            "blockers": (blockers := _blockers(catalogue, figures, len(codes))),
+            "blocker_groups": _blocker_groups(blockers, len(codes)),
+            "overview": region_summary(grid, change_rows),
             "priorities": _priorities(catalogue, figures),
             "changes": change_rows,
             "milestones": milestones(catalogue, standings, as_of, codes),
