@@ -33,9 +33,10 @@ class InPlace:
 
 @dataclass(frozen=True, slots=True)
 class ToAct:
-    """What is missing in one area: for a country its next tier and the page's words; for the
-    region the missing benchmarks with evidence summed over the six, by who must act.
-    `not_assessed` counts the missing benchmarks without evidence."""
+    """What is missing in one area, in words that follow the area's name: for a country its
+    next tier and the page's words; for the region the missing benchmarks with evidence summed
+    over the six, by who must act. `not_assessed` counts the missing benchmarks without
+    evidence (the words say how many)."""
 
     area_title: str
     words: str
@@ -91,7 +92,8 @@ def country_summary(areas: Sequence[AreaStanding], changes: Sequence[ChangeRow])
     to_act = tuple(
         ToAct(
             a.area_title,
-            f"for tier {a.next_tier} ({a.next_tier_name}): {a.missing_words}",
+            f"for tier {a.next_tier} ({a.next_tier_name}): {a.missing_words}"
+            + (f"; {a.not_assessed_count} of them not assessed" if a.not_assessed_count else ""),
             len(a.missing_assessed),
             a.not_assessed_count,
         )
@@ -140,19 +142,16 @@ def region_summary(
         if unassessed:
             not_assessed_areas.append(f"{title} ({', '.join(unassessed)})")
         with_evidence = sum(counts.values())
-        to_act.append(
-            ToAct(
-                title,
-                (
-                    f"{with_evidence} benchmark{'s' if with_evidence != 1 else ''} with evidence "
-                    f"not satisfied: {who_words(counts, 'each country')}"
-                    if with_evidence
-                    else "no benchmark with evidence is unsatisfied"
-                ),
-                with_evidence,
-                sum(row.not_assessed_count for row in rows),
-            )
+        unknown = sum(row.not_assessed_count for row in rows)
+        words = (
+            f"— {with_evidence} benchmark{'s' if with_evidence != 1 else ''} with evidence "
+            f"not satisfied across the six: {who_words(counts, 'the countries')}"
+            if with_evidence
+            else "— no benchmark with evidence is unsatisfied"
         )
+        if unknown:
+            words += f"; {unknown} more not assessed"
+        to_act.append(ToAct(title, words, with_evidence, unknown))
     rank = {a.area_title: k for k, a in enumerate(grid[0][2])} if grid else {}
     ordered = sorted(achieved.items(), key=lambda kv: (rank[kv[1][0]], kv[1][2]))
     return Summary(
