@@ -21,6 +21,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oip.evidence.actions import import_evidence
 from oip.monitor.pages import changes as changes_page
 from oip.presentation.designation import KOSOVO_NOTE, names_kosovo
 from oip.settings import contact_email
@@ -365,3 +366,28 @@ def test_json_download_lists_kosovo_note_once(client: Client, recorded: None) ->
     raw = get(client, "/downloads/standings.json").content.decode()
     assert json.loads(raw)["notes"] == [f"Kosovo: {KOSOVO_NOTE}"]
     assert raw.count(KOSOVO_NOTE) == 1
+
+
+CYRILLIC = "Годишњи извештај о сарадњи"
+
+
+def test_cyrillic_titles_survive_the_csv_and_the_zip(
+    client: Client, recorded: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "rs.yaml"
+    path.write_text(
+        "observations:\n"
+        "  - {country: RS, benchmark: eppo.working-arrangement.signed, status: met, "
+        "observed_on: 2025-03-01, source: {url: 'https://example.org/rs', "
+        f"title: '{CYRILLIC}', publisher: Тужилаштво, published_on: 2025-03-02}}}}\n",
+        encoding="utf-8",
+    )
+    import_evidence([path], recorded_by="test")
+    raw = body(get(client, "/downloads/evidence.csv?as_of=2025-09-30&country=RS"))
+    assert raw.startswith(BOM)
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert f",{CYRILLIC},Тужилаштво,2025-03-02," in lines[1]
+    zipped = get(client, "/downloads/evidence.zip?as_of=2025-09-30&country=RS")
+    inner = zipfile.ZipFile(io.BytesIO(zipped.content)).read("oip-evidence-2025-09-30.csv")
+    assert inner == raw
