@@ -33,7 +33,7 @@ COUNTS = {
     "/": (6, 0),
     "/changes/": (8, 0),  # + the evidence events (1)
     "/changes/feed.atom": (6, 2),  # not page-cached: the filters' and the read's catalogue
-    "/countries/ME/": (10, 0),
+    "/countries/ME/": (11, 0),  # + the observations its states rest on, for their sources (1)
     "/areas/eppo/": (6, 0),
     "/targets/eppo.working-arrangement/": (7, 0),
     "/methodology/": (4, 0),
