@@ -60,9 +60,9 @@ def public_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _shared(request: HttpRequest) -> dict[str, Any]:
-    """The parts of the frame that do not depend on the date: the designation footnote."""
-    return {"kosovo": KOSOVO, "kosovo_note": KOSOVO_NOTE}
+# What every page's frame carries whatever the date: Kosovo's code (to mark the name with an
+# asterisk) and its designation footnote (printed once, in the footer).
+SHARED: dict[str, Any] = {"kosovo": KOSOVO, "kosovo_note": KOSOVO_NOTE}
 
 
 def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
         "as_of_query": "" if as_of == today() else f"?as_of={as_of.isoformat()}",
         "as_of_explicit": f"?as_of={as_of.isoformat()}",
         "as_of_amp": "" if as_of == today() else f"&as_of={as_of.isoformat()}",
-        **_shared(request),
+        **SHARED,
         **extra,
     }
 
@@ -98,7 +98,7 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
         "is_today": True,
         "data_dates": None,
         "permalink": None,
-        **_shared(request),
+        **SHARED,
         "kept_params": [],
         "as_of_query": "",
         "as_of_amp": "",
