@@ -4,9 +4,11 @@ supersedes something that exists."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,3 +212,21 @@ class TestKnowledgeTimes:
         result = load_baseline(today=SECOND)
         assert (result.created, result.skipped, result.context_created) == (40, 48, 26)
         assert Observation.objects.count() == 88
+
+
+def test_facts_known_by_year_or_month_are_dated_at_the_periods_last_day(
+    catalogue: Catalogue,
+) -> None:
+    """The note says what is known; the date is the earliest the sources prove it true."""
+    year = re.compile(r"Known to the year only \((\d{4})\)")
+    month = re.compile(r"Known to the month only \((\d{4})-(\d{2})\)")
+    seen = []
+    for _, where, item in shipped(catalogue):
+        if found := year.search(item.note):
+            assert item.observed_on == dt.date(int(found[1]), 12, 31), where
+            seen.append("year")
+        elif found := month.search(item.note):
+            y, m = int(found[1]), int(found[2])
+            assert item.observed_on == dt.date(y, m, calendar.monthrange(y, m)[1]), where
+            seen.append("month")
+    assert sorted(seen) == ["month", "month", "year", "year", "year"]
