@@ -98,7 +98,7 @@ def made(
 
 
 def test_the_page_count_drops(made: dict[str, Any]) -> None:
-    assert made["region"]["pages"] <= 14 < PAGES_BEFORE["region"]
+    assert made["region"]["pages"] <= 12 < PAGES_BEFORE["region"]
     assert made["ME"]["pages"] <= 10 < PAGES_BEFORE["ME"]
 
 
@@ -231,3 +231,26 @@ def test_every_report_carries_the_kosovo_designation(made: dict[str, Any], name:
     assert made[name]["html"].count('<p class="designation">') == 2
     if name == "region":
         assert "Kosovo*" in made["region"]["text"]
+
+
+def test_priorities_only_where_there_is_evidence_and_grouped(made: dict[str, Any]) -> None:
+    report = made["region"]["report"]
+    names = dict(report.countries)
+    assessed = {
+        (names[code], a.area_title)
+        for code, _name, areas in report.data["grid"]
+        for a in areas
+        if a.assessed
+    }
+    priorities = report.data["priorities"]
+    assert priorities
+    for p in priorities:
+        for country in p["countries"]:
+            assert (country, p["area_title"]) in assessed
+    steps = [
+        (p["area_title"], p["tier"], p["next_tier"], tuple(s for s, _w in p["missing"]))
+        for p in priorities
+    ]
+    assert len(steps) == len(set(steps))  # one row per step, however many countries share it
+    # not assessed by any of the six: never "closest to the next tier"
+    assert "Public Administration" not in {p["area_title"] for p in priorities}

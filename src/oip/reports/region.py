@@ -122,27 +122,39 @@ def _blocker_groups(blockers: list[dict[str, Any]], six: int) -> list[dict[str, 
     ]
 
 
-def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
-    """Countries one or two benchmarks from their next tier, with who must act for each."""
+def _priorities(
+    catalogue: Catalogue,
+    figures: region_page.RegionFigures,
+    assessed: set[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Countries one or two benchmarks from their next tier, only in areas where the country
+    has evidence ((country, area) in `assessed`: no evidence is no measure of closeness),
+    grouped where several countries miss the same benchmarks for the same step; who must act
+    for each benchmark, in words that name no one country ("the country")."""
     index = catalogue.benchmark_index()
-    return [
-        {
-            "country": p.name,
-            "area_title": catalogue.area(p.area).title,
-            "tier": p.tier,
-            "tier_name": publication.tier_name(catalogue, p.tier),
-            "next_tier": p.next_tier,
-            "next_tier_name": publication.tier_name(catalogue, p.next_tier),
-            "missing": [
-                (
-                    m.statement,
-                    who_words(index[m.benchmark][0].benchmark_who(index[m.benchmark][1]), p.name),
-                )
-                for m in p.missing
-            ],
-        }
-        for p in figures.priorities
-    ]
+    groups: dict[tuple[str, int, int, tuple[str, ...]], dict[str, Any]] = {}
+    for p in figures.priorities:
+        if (p.country, p.area) not in assessed:
+            continue
+        key = (p.area, p.tier, p.next_tier, tuple(m.benchmark for m in p.missing))
+        if key not in groups:
+            groups[key] = {
+                "countries": [],
+                "area_title": catalogue.area(p.area).title,
+                "tier": p.tier,
+                "tier_name": publication.tier_name(catalogue, p.tier),
+                "next_tier": p.next_tier,
+                "next_tier_name": publication.tier_name(catalogue, p.next_tier),
+                "missing": [
+                    (
+                        m.statement,
+                        who_words(index[m.benchmark][0].benchmark_who(index[m.benchmark][1])),
+                    )
+                    for m in p.missing
+                ],
+            }
+        groups[key]["countries"].append(p.name)
+    return [{**g, "country": ", ".join(g["countries"])} for g in groups.values()]
 
 
 def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
@@ -217,7 +229,11 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
             "blockers": (blockers := _blockers(catalogue, figures, len(codes))),
             "blocker_groups": _blocker_groups(blockers, len(codes)),
             "overview": region_summary(grid, change_rows),
-            "priorities": _priorities(catalogue, figures),
+            "priorities": _priorities(
+                catalogue,
+                figures,
+                {(c, a.area) for c, _n, areas in grid for a in areas if a.assessed},
+            ),
             "changes": change_rows,
             "milestones": milestones(catalogue, standings, as_of, codes),
             "notes": note_rows,
