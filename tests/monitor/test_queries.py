@@ -45,7 +45,7 @@ COUNTS = {
     "/downloads/catalogue.csv": (3, 0),
     "/downloads/catalogue.json": (3, 0),
     "/downloads/standings.zip": (6, 0),
-    "/downloads/evidence.zip": (4, 0),
+    "/downloads/evidence.zip": (4, 3),  # streamed, like the evidence CSV
     "/downloads/catalogue.zip": (3, 0),
     "/about/": (3, 0),
     "/divergence.csv": (4, 0),

@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oip.evidence.actions import import_evidence
+from oip.monitor import downloads
 from oip.monitor.pages import changes as changes_page
 from oip.presentation.designation import KOSOVO_NOTE, names_kosovo
 from oip.settings import contact_email
@@ -142,7 +143,7 @@ def test_zip_holds_the_same_csv_and_a_readme_with_the_citation(
         "https://oip.example.eu/downloads/standings.zip?as_of=2025-09-30"
     )
     assert response["X-OIP-Citation"] == citation
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(body(response)))
     assert archive.namelist() == ["oip-standings-2025-09-30.csv", "README.txt"]
     assert archive.read("oip-standings-2025-09-30.csv") == plain
     assert archive.read("README.txt").decode("utf-8") == "\r\n".join(
@@ -173,7 +174,7 @@ def test_evidence_zip_of_another_country_has_no_designation_note(
     client: Client, recorded: None
 ) -> None:
     response = get(client, "/downloads/evidence.zip?as_of=2025-09-30&country=ME")
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(body(response)))
     readme = archive.read("README.txt").decode("utf-8")
     assert "Kosovo" not in readme
     rows = archive.read("oip-evidence-2025-09-30.csv").decode("utf-8-sig").splitlines()
@@ -389,5 +390,17 @@ def test_cyrillic_titles_survive_the_csv_and_the_zip(
     assert len(lines) == 2
     assert f",{CYRILLIC},Тужилаштво,2025-03-02," in lines[1]
     zipped = get(client, "/downloads/evidence.zip?as_of=2025-09-30&country=RS")
-    inner = zipfile.ZipFile(io.BytesIO(zipped.content)).read("oip-evidence-2025-09-30.csv")
+    inner = zipfile.ZipFile(io.BytesIO(body(zipped))).read("oip-evidence-2025-09-30.csv")
     assert inner == raw
+
+
+@given(st.lists(st.text(max_size=200), max_size=12), st.text(max_size=100))
+def test_a_streamed_zip_holds_exactly_the_chunks_and_the_readme(
+    chunks: list[str], readme: str
+) -> None:
+    raw = b"".join(downloads.zipped("data.csv", iter(chunks), readme))
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    assert archive.namelist() == ["data.csv", "README.txt"]
+    assert archive.read("data.csv") == ("\ufeff" + "".join(chunks)).encode("utf-8")
+    assert archive.read("README.txt") == readme.encode("utf-8")
+    assert archive.testzip() is None

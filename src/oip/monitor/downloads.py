@@ -141,14 +141,40 @@ def readme(citation_line: str, *, names_kosovo: bool) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def zipped(csv_name: str, csv_text: str | Iterable[str], readme_text: str) -> bytes:
-    """Return a zip holding `csv_name` (the CSV, with its byte-order mark) and README.txt."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        text = csv_text if isinstance(csv_text, str) else "".join(csv_text)
-        archive.writestr(csv_name, (BOM + text).encode("utf-8"))
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable stream whose bytes are taken out as they come: zipfile then
+    writes each member's sizes after its data, so a zip can be sent while it is made."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def zipped(csv_name: str, csv_text: str | Iterable[str], readme_text: str) -> Iterator[bytes]:
+    """Yield, chunk by chunk, a zip holding `csv_name` (the CSV, with its byte-order mark) and
+    README.txt; a long CSV is compressed as it is read, never held whole."""
+    sink = _Sink()
+    chunks = [csv_text] if isinstance(csv_text, str) else csv_text
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(csv_name, "w") as member:
+            member.write(BOM.encode("utf-8"))
+            for chunk in chunks:
+                member.write(chunk.encode("utf-8"))
+                yield sink.take()
         archive.writestr("README.txt", readme_text.encode("utf-8"))
-    return buffer.getvalue()
+    yield sink.take()
 
 
 def standings_json(as_of: dt.date) -> list[dict[str, Any]]:

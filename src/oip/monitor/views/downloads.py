@@ -76,11 +76,17 @@ def _csv(
 
 def _zip(
     request: HttpRequest, dataset: str, as_of: dt.date, body: str | Iterable[str], *, kosovo: bool
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
+    """The dataset's CSV and README zipped: streamed when the CSV is (the evidence), so it is
+    never held whole nor page-cached; whole (and cached) otherwise."""
     line, name = _cite(request, dataset, as_of, "zip")
     csv_name = name.removesuffix(".zip") + ".csv"
-    content = downloads.zipped(csv_name, body, downloads.readme(line, names_kosovo=kosovo))
-    response = HttpResponse(content, content_type=ZIP_TYPE)
+    chunks = downloads.zipped(csv_name, body, downloads.readme(line, names_kosovo=kosovo))
+    response: HttpResponse | StreamingHttpResponse
+    if isinstance(body, str):
+        response = HttpResponse(b"".join(chunks), content_type=ZIP_TYPE)
+    else:
+        response = StreamingHttpResponse(chunks, content_type=ZIP_TYPE)
     _headers(response, line, name)
     return response
 
@@ -122,7 +128,7 @@ def standings_csv(request: HttpRequest, as_of: dt.date) -> HttpResponse | Stream
 
 
 @monitor_page
-def standings_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse:
+def standings_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse | StreamingHttpResponse:
     return _zip(request, "standings", as_of, downloads.standings_csv(as_of), kosovo=True)
 
 
@@ -144,7 +150,7 @@ def evidence_csv(request: HttpRequest, as_of: dt.date) -> HttpResponse | Streami
 
 
 @monitor_page
-def evidence_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse:
+def evidence_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse | StreamingHttpResponse:
     country, area, problem = _evidence_filters(request)
     if problem is not None:
         return problem
@@ -163,5 +169,5 @@ def catalogue_csv(request: HttpRequest, as_of: dt.date) -> HttpResponse | Stream
 
 
 @monitor_page
-def catalogue_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse:
+def catalogue_zip(request: HttpRequest, as_of: dt.date) -> HttpResponse | StreamingHttpResponse:
     return _zip(request, "catalogue", as_of, downloads.catalogue_csv(), kosovo=True)
