@@ -13,6 +13,7 @@ from typing import Any
 
 from oip.catalogue.fetch import current_catalogue, current_version
 from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation
 from oip.evidence import serialize
 from oip.monitor.pages import country as country_page
 from oip.monitor.pages import region as region_page
@@ -73,36 +74,68 @@ def _divergence(
     return rows
 
 
-def _gaps(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
-    """Targets achieved by some of the six but not all."""
-    return [
-        {
-            "area_title": catalogue.area(g.area).title,
-            "target_title": g.title,
-            "tier": g.tier,
-            "tier_name": publication.tier_name(catalogue, g.tier),
-            "achieved_by": [c.name for c in g.achieved_by],
-            "left_out": [c.name for c in g.left_out],
+def _gaps(
+    catalogue: Catalogue, figures: region_page.RegionFigures, engine: Evaluation, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """Targets achieved by some of the six but not all. A country is "left out" only with
+    evidence on one of the target's benchmarks; without any it is "not assessed"."""
+    rows = []
+    for g in figures.gaps:
+        benchmarks = [b.id for b in catalogue.target(g.target).benchmarks]
+        evidenced = {
+            c.code
+            for c in g.left_out
+            if any(engine.benchmark_state(c.code, b, as_of).status != "unknown" for b in benchmarks)
         }
-        for g in figures.gaps
-    ]
+        rows.append(
+            {
+                "area_title": catalogue.area(g.area).title,
+                "target_title": g.title,
+                "tier": g.tier,
+                "tier_name": publication.tier_name(catalogue, g.tier),
+                "achieved_by": [c.name for c in g.achieved_by],
+                "left_out": [c.name for c in g.left_out if c.code in evidenced],
+                "not_assessed": [c.name for c in g.left_out if c.code not in evidenced],
+            }
+        )
+    return rows
+
+
+#: The states in which evidence says a benchmark is not satisfied: a blocker rests on one of
+#: them. Not assessed (no evidence) is no blocker, nor is a lapsed `met` (the evidence says it
+#: was met and needs renewing: `expired` once the rules name it), nor a presumed state.
+UNSATISFIED = ("not_met", "partial")
 
 
 def _blockers(
-    catalogue: Catalogue, figures: region_page.RegionFigures, six: int
-) -> list[dict[str, Any]]:
-    """Benchmarks missing for a next tier where the EU must act, alone or jointly."""
-    return [
-        {
-            "area_title": catalogue.area(b.area).title,
-            "target_title": b.title,
-            "statement": b.statement,
-            "who": b.who_words,
-            "countries": [c.name for c in b.countries],
-            "all_six": len(b.countries) == six,
-        }
-        for b in figures.blockers
-    ]
+    catalogue: Catalogue,
+    figures: region_page.RegionFigures,
+    six: int,
+    engine: Evaluation,
+    as_of: dt.date,
+) -> tuple[list[dict[str, Any]], int]:
+    """Benchmarks missing for a next tier where the EU must act, alone or jointly, each with
+    the countries for which evidence says it is not satisfied (`UNSATISFIED`, not lapsed);
+    and how many such benchmarks have no such evidence for any country (left out)."""
+    rows = []
+    unassessed = 0
+    for b in figures.blockers:
+        states = [(c, engine.benchmark_state(c.code, b.benchmark, as_of)) for c in b.countries]
+        held = [c.name for c, st in states if st.status in UNSATISFIED and st.lapsed_on is None]
+        if not held:
+            unassessed += 1
+            continue
+        rows.append(
+            {
+                "area_title": catalogue.area(b.area).title,
+                "target_title": b.title,
+                "statement": b.statement,
+                "who": b.who_words,
+                "countries": held,
+                "all_six": len(held) == six,
+            }
+        )
+    return rows, unassessed
 
 
 def _blocker_groups(blockers: list[dict[str, Any]], six: int) -> list[dict[str, Any]]:
@@ -162,7 +195,8 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
 
     `data` keys: overview (`summary.Summary`: the first page), grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
     tiers_by_area ({area: {code: tier}}), divergence (per-area dicts: the page's spreads with
-    titles), gaps, blockers, blocker_groups (the blockers grouped by the countries they hold
+    titles), gaps, blockers (only where evidence says not satisfied), blockers_not_assessed
+    (how many EU-side benchmarks have no such evidence), blocker_groups (the blockers grouped by the countries they hold
     back), priorities, milestones, changes, notes, status_legend (the marks
     and words of the statuses the grid flags), evidence_by_country ((code, name, [reference
     numbers]) rows).
@@ -198,6 +232,7 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     standings = engine.standings(as_of)
 
     grid = tuple((code, names[code], by_country[code]) for code in codes)
+    blockers, blockers_not_assessed = _blockers(catalogue, figures, len(codes), engine, as_of)
     title = "The Western Balkans’ operational integration with the EU"
     permalink = publication.public_url("/", as_of=as_of.isoformat())
     divergence = _divergence(catalogue, figures.spreads, names)
@@ -225,8 +260,9 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
             "areas": [(a.id, a.title) for a in catalogue.areas],
             "tiers_by_area": {a.id: dict(tiers_by_area.get(a.id, {})) for a in catalogue.areas},
             "divergence": divergence,
-            "gaps": _gaps(catalogue, figures),
-            "blockers": (blockers := _blockers(catalogue, figures, len(codes))),
+            "gaps": _gaps(catalogue, figures, engine, as_of),
+            "blockers": blockers,
+            "blockers_not_assessed": blockers_not_assessed,
             "blocker_groups": _blocker_groups(blockers, len(codes)),
             "overview": region_summary(grid, change_rows),
             "priorities": _priorities(
