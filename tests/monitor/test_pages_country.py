@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -449,3 +450,15 @@ def test_staleness_and_age_words_exact() -> None:
         "source from 2026, less than a year old"
     )
     assert values.age_words(None, dt.date(2026, 11, 30)) == ""
+
+
+def test_country_and_target_pages_mark_kosovo_with_the_designation(
+    client: Any, scenario: None
+) -> None:
+    note = 'href="#kosovo-note" class="designation-mark"'
+    kosovo = client.get("/countries/XK/").content.decode()
+    assert f"<h1>Kosovo<a {note}" in kosovo
+    assert 'id="kosovo-note"' in kosovo
+    # the six in the nav of every country page, and the target's matrix rows
+    assert client.get("/countries/ME/").content.decode().count(note) == 1
+    assert client.get("/targets/eppo.working-arrangement/").content.decode().count(note) == 1
