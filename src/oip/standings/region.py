@@ -9,17 +9,9 @@ from typing import Any
 from django.core.cache import cache
 
 from oip.catalogue.fetch import current_catalogue
-from oip.region import region
+from oip.region import region, year_earlier
 from oip.standings.evaluation import evaluation
 from oip.standings.version import data_version
-
-
-def year_earlier(day: dt.date) -> dt.date:
-    """Return the same calendar day a year before (28 Feb for 29 Feb)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _plain(value: Any) -> Any:
