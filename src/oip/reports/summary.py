@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oip.presentation import labels
+from oip.region import who_must_act
 from oip.reports.values import AreaStanding, ChangeRow, Evidence
 from oip.vocabulary import WHO
 
@@ -129,10 +130,8 @@ def region_summary(
     for k in range(len(grid[0][2]) if grid else 0):
         rows = [areas[k] for _code, _name, areas in grid]
         title = rows[0].area_title
-        counts: dict[str, int] = {}
-        for row in rows:
-            for e in row.missing_assessed:
-                counts[e.who] = counts.get(e.who, 0) + 1
+        tally = who_must_act(e for row in rows for e in row.missing_assessed)
+        counts: dict[str, int] = {who: tally.count(who) for who in tally.acting}
         unassessed = [
             name for (_c, name, _a), row in zip(grid, rows, strict=True) if not row.assessed
         ]
