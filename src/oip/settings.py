@@ -21,7 +21,8 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_LENGTH,
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from oip.site import headers
 from oip.site.env import env_bool, env_float, env_int, env_list, env_str
@@ -219,8 +220,29 @@ def public_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
-# The public URL, used in citation lines and permalinks.
+# The public URL, used in citation lines and permalinks. When it is not set, the monitor's
+# pages cite the host the request came to (OIP_PUBLIC_URL_SET is False) and commands, which
+# have no request, use the development address.
 OIP_PUBLIC_URL = public_url("OIP_PUBLIC_URL", env_str("OIP_PUBLIC_URL", "http://127.0.0.1:8000"))
+OIP_PUBLIC_URL_SET = env_str("OIP_PUBLIC_URL") is not None
+
+
+def contact_email(name: str, value: str | None) -> str | None:
+    """`value` if it is an e-mail address (or None when unset), else ImproperlyConfigured
+    naming `name`: it is shown on the About page as a mailto link for corrections."""
+    if value is None:
+        return None
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail address, e.g. corrections@oip.example.eu; got {value[:80]!r}"
+        ) from None
+    return value
+
+
+# Where readers send corrections (the About page); unset: the page says how else to reach us.
+OIP_CONTACT_EMAIL = contact_email("OIP_CONTACT_EMAIL", env_str("OIP_CONTACT_EMAIL"))
 
 
 def trusted_proxies(name: str, items: list[str]) -> list[str]:

@@ -1,4 +1,7 @@
-"""The shipped baseline: every record sourced and valid; loading is idempotent; standings follow."""
+"""The shipped baseline: every record sourced and valid; loading is idempotent; standings follow.
+
+The standings tests here read the first edition (loaded as of its day); the second edition
+and its corrections are tested in `test_editions`."""
 
 from __future__ import annotations
 
@@ -8,16 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from oip.catalogue.schema import Catalogue
-from oip.evidence.baseline import baseline_files, load_baseline
+from oip.evidence.baseline import baseline_files, edition_of, load_baseline
 from oip.evidence.models import ContextNote, Observation
 from oip.evidence.records import Checker, ContextRecord, ObservationRecord, check, read_file
 from oip.standings.coverage import coverage
 from oip.standings.evaluation import clear_cache, evaluation
 
 COMPILED_ON = dt.date(2026, 11, 21)
+SECOND = dt.date(2026, 11, 30)
 WB6 = ("AL", "BA", "XK", "ME", "MK", "RS")
 ROL_CHAPTER = "rule-of-law.rol-report.chapter"
 EPPO_WA = "eppo.working-arrangement.signed"
@@ -33,10 +38,10 @@ def _fresh_evaluations() -> Iterator[None]:
 
 def parsed(catalogue: Catalogue) -> dict[Path, list[ObservationRecord | ContextRecord]]:
     """Every shipped record, validated; fails with every problem's message if one is invalid."""
-    checker = Checker(catalogue, COMPILED_ON)
     records: dict[Path, list[ObservationRecord | ContextRecord]] = {}
     problems: list[str] = []
     for path in baseline_files():
+        checker = Checker(catalogue, edition_of(path))  # nothing after its edition's day
         records[path] = []
         for kind, label, raw in read_file(path):
             result = check(checker, kind, str(path), label, raw)
@@ -50,14 +55,9 @@ def parsed(catalogue: Catalogue) -> dict[Path, list[ObservationRecord | ContextR
 
 def test_ships_one_file_per_country_and_a_regional_file() -> None:
     names = [p.name for p in baseline_files()]
-    assert names == [
-        "al.yaml",
-        "ba.yaml",
-        "me.yaml",
-        "mk.yaml",
-        "regional.yaml",
-        "rs.yaml",
-        "xk.yaml",
+    first = [n for n in names if n.startswith("2026-11-21-")]
+    assert first == [
+        f"2026-11-21-{name}.yaml" for name in ("al", "ba", "me", "mk", "regional", "rs", "xk")
     ]
 
 
@@ -67,7 +67,8 @@ def test_every_shipped_record_is_valid_and_sourced(catalogue: Catalogue) -> None
     keys: list[str] = []
     observations = 0
     for path, items in records.items():
-        file_country = None if path.stem == "regional" else path.stem.upper()
+        name = path.stem[len("YYYY-MM-DD-") :]
+        file_country = None if name == "regional" else name.upper()
         for item in items:
             assert item.source.title, (path.name, item)
             assert item.source.url or item.source.publisher, (path.name, item)
@@ -76,53 +77,65 @@ def test_every_shipped_record_is_valid_and_sourced(catalogue: Catalogue) -> None
                 assert item.country == file_country, (path.name, item)
                 assert item.benchmark in benchmarks
                 assert item.source.excerpt, (path.name, item.benchmark)
-                assert item.observed_on <= COMPILED_ON
+                assert item.observed_on <= edition_of(path)
             else:
                 assert item.country == file_country, (path.name, item.key)
                 keys.append(item.key)
-    assert observations == 48
-    assert len(keys) == len(set(keys)) == 34
+    assert observations == 48 + 40
+    assert len(keys) == len(set(keys)) == 34 + 26
 
 
 def test_undated_or_approximated_facts_say_so_in_a_note(catalogue: Catalogue) -> None:
-    for items in parsed(catalogue).values():
+    for path, items in parsed(catalogue).items():
+        edition = edition_of(path)
         for item in items:
-            if isinstance(item, ObservationRecord) and item.observed_on == COMPILED_ON:
+            if isinstance(item, ObservationRecord) and item.observed_on == edition:
                 assert item.source.published_on is None
                 assert "Source undated" in item.note, item
+                assert f"compiled from it ({edition})" in item.note or (
+                    f"compiled ({edition})" in item.note
+                ), item
 
 
 def test_load_baseline_is_idempotent() -> None:
-    first = load_baseline()
+    first = load_baseline(today=COMPILED_ON)  # the first edition only
     assert (first.created, first.skipped, first.context_created, first.context_skipped) == (
         48,
         0,
         34,
         0,
     )
-    second = load_baseline()
+    second = load_baseline(today=SECOND)  # adds the second edition, skips the first
     assert (second.created, second.skipped, second.context_created, second.context_skipped) == (
-        0,
+        40,
         48,
-        0,
+        26,
         34,
     )
-    assert second.batch_id is None
-    assert Observation.objects.count() == 48
+    again = load_baseline(today=SECOND)
+    assert (again.created, again.skipped, again.context_created, again.context_skipped) == (
+        0,
+        88,
+        0,
+        60,
+    )
+    assert again.batch_id is None
+    assert Observation.objects.count() == 88
     assert set(Observation.objects.values_list("recorded_by", flat=True)) == {"baseline"}
     assert ContextNote.objects.filter(country__isnull=True).count() == 7
 
 
+@time_machine.travel(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC), tick=False)
 def test_load_baseline_command_prints_counts() -> None:
     out = io.StringIO()
     call_command("evidence", "load-baseline", stdout=out)
     assert out.getvalue().strip() == (
-        "baseline: created 48 observation(s), skipped 0; created 34 context note(s), skipped 0"
+        "baseline: created 88 observation(s), skipped 0; created 60 context note(s), skipped 0"
     )
     out = io.StringIO()
     call_command("evidence", "load-baseline", stdout=out)
     assert out.getvalue().strip() == (
-        "baseline: created 0 observation(s), skipped 48; created 0 context note(s), skipped 34"
+        "baseline: created 0 observation(s), skipped 88; created 0 context note(s), skipped 60"
     )
 
 
@@ -130,7 +143,7 @@ def test_load_baseline_command_prints_counts() -> None:
 class TestStandingsAfterLoading:
     @pytest.fixture(autouse=True)
     def _loaded(self) -> None:
-        load_baseline()
+        load_baseline(today=COMPILED_ON)
 
     def test_montenegro_eppo_working_arrangement_is_met_from_22_september_2022(self) -> None:
         state = evaluation().benchmark_state("ME", EPPO_WA, COMPILED_ON)

@@ -168,6 +168,7 @@ def csv_files(draw: st.DrawFn, benchmarks: list[str]) -> CsvCase:
             "source_excerpt": draw(st.one_of(cell_text, st.just("e" * BIG))),
             "source_kind": draw(st.sampled_from(["", *SOURCE_KINDS])),
             "note": draw(st.one_of(st.just(""), cell_text)),
+            "supersedes": "",  # a correction of nothing stored is refused: tested apart
         }
         row = {c: good[c] for c in columns}
         if not clean and draw(st.integers(0, 2)) == 0:  # spoil a field

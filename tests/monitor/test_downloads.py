@@ -32,7 +32,8 @@ def content(response: Any) -> bytes:
 
 
 def rows(response: Any) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content(response).decode("utf-8"))))
+    """The CSV's rows; `utf-8-sig` skips the byte-order mark the downloads start with."""
+    return list(csv.DictReader(io.StringIO(content(response).decode("utf-8-sig"))))
 
 
 def test_standings_json_equals_the_api_plus_citation(client: Client, scenario: None) -> None:
@@ -141,12 +142,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_atom_feed_lists_changes_newest_first(client: Client, scenario: None) -> None:
-    response = download(client, "/changes/feed.atom?as_of=2025-09-30")
+    response = download(client, "/changes/feed.atom?as_of=2025-09-30&kind=standing")
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     api = download(client, "/api/v1/changes?until=2025-09-30").json()
     assert len(entries) == len(api) == 7
+    assert feed.findtext(f"{ATOM}updated") == "2025-09-01T00:00:00+00:00"
     first = entries[0]
     assert first.findtext(f"{ATOM}title") == (
         "Montenegro, EPPO: suspended (tier 3 · transformational → tier 2 · structural)"

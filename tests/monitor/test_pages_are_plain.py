@@ -21,7 +21,7 @@ def test_page_read_models_load_no_django_and_no_shell_package() -> None:
     modules = [
         f"oip.monitor.pages.{m.name}" for m in pkgutil.iter_modules(oip.monitor.pages.__path__)
     ]
-    assert len(modules) == 10
+    assert len(modules) == 11  # + about (issue 12)
     script = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
-from oip.monitor.pages import country
+from oip.monitor.pages import country, values
 from oip.monitor.pages.evidence import EvidenceRow, Source
 from oip.monitor.pages.values import BenchmarkRow, Cell, CountryRef
 
@@ -248,3 +251,215 @@ def test_country_without_evidence_draws_no_timeline(
     assert page.timeline == ()
     assert {a.cell.assessed for a in page.areas} == {0}
     assert page.changes == ()
+
+
+# -- what is in place, what is missing, the age of evidence (issue 12) -----------------------
+
+OLD_SOURCE = {**SOURCE, "id": 8, "title": "Old report", "published_on": "2019-05-01"}
+
+
+@pytest.fixture(scope="module")
+def dated(catalogue: Catalogue, scenario_evaluation: Evaluation) -> country.CountryPage:
+    """ME on 2025-02-01 with the sources of two states given: id 1 (the working arrangement)
+    from a 2019 source, id 6 (joint training) from a 2025 one; the others without a source."""
+    observations = {
+        1: {
+            **OBSERVATION,
+            "id": 1,
+            "benchmark": "eppo.working-arrangement.signed",
+            "target": "eppo.working-arrangement",
+            "observed_on": "2024-01-10",
+            "source": OLD_SOURCE,
+        },
+        6: OBSERVATION,
+    }
+    notes = [NOTE, {**NOTE, "key": "me-eppo", "area": "eppo", "title": "EPPO context"}]
+    return country.build(
+        catalogue,
+        scenario_evaluation,
+        dt.date(2025, 2, 1),
+        "ME",
+        first_observed=dt.date(2024, 1, 10),
+        notes=notes,
+        observations=observations,
+    )
+
+
+def test_country_page_puts_in_place_first_achieved_and_met(dated: country.CountryPage) -> None:
+    eppo = _eppo(dated)
+    assert [
+        (g.target, g.tier, g.achieved, [(d.row.benchmark, d.row.status) for d in g.rows])
+        for g in eppo.in_place
+    ] == [
+        ("eppo.working-arrangement", 1, True, [("eppo.working-arrangement.signed", "met")]),
+        # not achieved (its reachability test lapsed): only the met benchmark is in place
+        ("eppo.contact-points", 1, False, [("eppo.contact-points.designated", "met")]),
+        (
+            "eppo.coordination-meetings-observer",
+            2,
+            True,
+            [
+                ("eppo.coordination-meetings-observer.agreed", "met"),
+                ("eppo.coordination-meetings-observer.attended", "met"),
+            ],
+        ),
+        ("eppo.joint-training", 2, True, [("eppo.joint-training.attended", "met")]),
+    ]
+    assert [(area, g.target) for area, g in dated.achieved] == [
+        ("EPPO", "eppo.working-arrangement"),
+        ("EPPO", "eppo.coordination-meetings-observer"),
+        ("EPPO", "eppo.joint-training"),
+    ]
+    assert dated.met_count == 5
+    # the other eight areas have no evidence: nothing in place there
+    assert [a.cell.area for a in dated.areas if a.in_place] == ["eppo"]
+
+
+def test_country_page_dates_each_state_and_ages_its_source(dated: country.CountryPage) -> None:
+    eppo = _eppo(dated)
+    signed = eppo.in_place[0].rows[0]
+    assert signed.source == Source(
+        8, "https://example.org/eppo", "Old report", "EPPO", dt.date(2019, 5, 1), ""
+    )
+    assert (signed.row.observed_on, signed.source_on, signed.age_words, signed.stale) == (
+        dt.date(2024, 1, 10),
+        dt.date(2019, 5, 1),
+        "source from 2019, 5 years old",
+        True,
+    )
+    designated = eppo.in_place[1].rows[0]  # no source given: aged by the day observed
+    assert (designated.source, designated.source_on, designated.age_words, designated.stale) == (
+        None,
+        dt.date(2024, 1, 10),
+        "source from 2024, 1 year old",
+        False,
+    )
+
+
+def test_country_page_splits_missing_with_and_without_evidence(dated: country.CountryPage) -> None:
+    eppo = _eppo(dated)
+    [group] = eppo.missing_assessed
+    [reachable] = group.rows
+    assert (group.target, group.achieved) == ("eppo.contact-points", False)
+    # a lapsed met is stale whatever its source's age, and keeps its own status words
+    assert (
+        reachable.row.benchmark,
+        reachable.row.status,
+        reachable.row.status_words,
+        reachable.row.lapsed_on,
+        reachable.stale,
+    ) == ("eppo.contact-points.reachable", "not_met", "not met", dt.date(2025, 1, 9), True)
+    assert eppo.not_assessed_count == 5
+    assert [(g.target, [r.benchmark for r in g.rows]) for g in eppo.not_assessed] == [
+        (
+            "eppo.regular-liaison",
+            [
+                "eppo.regular-liaison.in-place",
+                "eppo.regular-liaison.used",
+                "eppo.regular-liaison.information-handling",
+            ],
+        ),
+        (
+            "eppo.case-coordination",
+            ["eppo.case-coordination.cases", "eppo.case-coordination.information-handling"],
+        ),
+    ]
+    # the split covers the engine's missing list exactly
+    assert sum(len(g.rows) for g in eppo.missing) == 1 + eppo.not_assessed_count
+
+
+def test_country_page_puts_notes_beside_their_area(dated: country.CountryPage) -> None:
+    assert [n.key for n in _eppo(dated).notes] == ["me-eppo"]
+    assert [n.key for n in dated.general_notes] == ["me-context"]
+    assert [a.cell.area for a in dated.areas if a.notes] == ["eppo"]
+
+
+def test_country_page_observation_ids_are_those_the_states_rest_on(
+    catalogue: Catalogue, scenario_evaluation: Evaluation
+) -> None:
+    ids = country.observation_ids(catalogue, scenario_evaluation, dt.date(2025, 2, 1), "ME")
+    assert ids == frozenset({1, 2, 3, 4, 5, 6})
+    later = country.observation_ids(catalogue, scenario_evaluation, dt.date(2025, 9, 1), "ME")
+    assert later == frozenset({1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 14})
+    with pytest.raises(KeyError):
+        country.observation_ids(catalogue, scenario_evaluation, dt.date(2025, 9, 1), "XX")
+
+
+def test_country_page_timeline_moves_only_with_a_change(
+    catalogue: Catalogue, scenario_evaluation: Evaluation, dated: country.CountryPage
+) -> None:
+    assert dated.timeline_moves is True
+    flat = country.build(
+        catalogue,
+        scenario_evaluation,
+        dt.date(2024, 1, 20),
+        "ME",
+        first_observed=dt.date(2024, 1, 10),
+    )
+    assert flat.timeline == (
+        country.TimelinePoint(dt.date(2024, 1, 10), "EPPO", 1),
+        country.TimelinePoint(dt.date(2024, 1, 20), "EPPO", 1),
+    )
+    assert flat.timeline_moves is False
+
+
+DAYS = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
+
+
+def _anniversary(day: dt.date, years: int) -> dt.date:
+    # 29 February's anniversary in a common year is 1 March
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+@given(DAYS, DAYS)
+def test_years_between_counts_whole_anniversaries(earlier: dt.date, later: dt.date) -> None:
+    years = values.years_between(earlier, later)
+    if later <= earlier:
+        assert years == 0
+    else:
+        assert _anniversary(earlier, years) <= later < _anniversary(earlier, years + 1)
+
+
+@given(DAYS, DAYS, DAYS)
+def test_stale_evidence_stays_stale(source_on: dt.date, as_of: dt.date, later: dt.date) -> None:
+    """Staleness only grows with the page's date, and a source is stale exactly from its third
+    anniversary."""
+    first, second = sorted((as_of, later))
+    if values.is_stale(first, source_on):
+        assert values.is_stale(second, source_on)
+    assert values.is_stale(as_of, source_on) == (as_of >= _anniversary(source_on, 3))
+
+
+def test_staleness_and_age_words_exact() -> None:
+    assert values.STALE_AFTER_YEARS == 3
+    on = dt.date(2023, 12, 1)
+    assert values.is_stale(dt.date(2026, 11, 30), on) is False
+    assert values.is_stale(dt.date(2026, 12, 1), on) is True
+    assert values.is_stale(dt.date(2026, 11, 30), None) is False
+    assert values.is_stale(dt.date(2026, 11, 30), None, lapsed_on=dt.date(2026, 10, 1)) is True
+    assert values.is_stale(dt.date(2026, 9, 30), None, lapsed_on=dt.date(2026, 10, 1)) is False
+    assert values.age_words(dt.date(2019, 3, 1), dt.date(2026, 11, 30)) == (
+        "source from 2019, 7 years old"
+    )
+    assert values.age_words(dt.date(2025, 11, 30), dt.date(2026, 11, 30)) == (
+        "source from 2025, 1 year old"
+    )
+    assert values.age_words(dt.date(2026, 1, 5), dt.date(2026, 11, 30)) == (
+        "source from 2026, less than a year old"
+    )
+    assert values.age_words(None, dt.date(2026, 11, 30)) == ""
+
+
+def test_country_and_target_pages_mark_kosovo_with_the_designation(
+    client: Any, scenario: None
+) -> None:
+    note = 'href="#kosovo-note" class="designation-mark"'
+    kosovo = client.get("/countries/XK/").content.decode()
+    assert f"<h1>Kosovo<a {note}" in kosovo
+    assert 'id="kosovo-note"' in kosovo
+    # the six in the nav of every country page, and the target's matrix rows
+    assert client.get("/countries/ME/").content.decode().count(note) == 1
+    assert client.get("/targets/eppo.working-arrangement/").content.decode().count(note) == 1

@@ -8,7 +8,7 @@ import pytest
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
-from oip.monitor.pages import changes, downloads, methodology
+from oip.monitor.pages import about, changes, downloads, methodology
 
 
 def test_changes_page_lists_every_change_newest_first(
@@ -53,6 +53,133 @@ def test_changes_page_narrows_by_country_area_start_and_limit(
     )
     with pytest.raises(KeyError):
         changes.build(catalogue, scenario_evaluation, dt.date(2025, 9, 30), area="nowhere")
+
+
+RECORDED = [
+    # id, country, benchmark, status, observed_on, recorded_at (newest recorded first)
+    changes.Recorded(
+        15,
+        "XK",
+        "eppo.working-arrangement.signed",
+        "met",
+        dt.date(2025, 8, 1),
+        dt.datetime(2025, 9, 1, 23, 30, tzinfo=dt.UTC),
+    ),
+    changes.Recorded(
+        14,
+        "ME",
+        "eppo.case-coordination.information-handling",
+        "not_met",
+        dt.date(2025, 9, 1),
+        dt.datetime(2025, 9, 1, 8, 0, tzinfo=dt.UTC),
+    ),
+    changes.Recorded(
+        9,
+        "ME",
+        "eppo.regular-liaison.in-place",
+        "partial",
+        dt.date(2025, 7, 1),
+        dt.datetime(2025, 7, 3, 12, 0, tzinfo=dt.UTC),
+    ),
+]
+
+
+def test_changes_page_merges_evidence_events_newest_day_first(
+    catalogue: Catalogue, scenario_evaluation: Evaluation
+) -> None:
+    page = changes.build(catalogue, scenario_evaluation, dt.date(2025, 9, 30), recorded=RECORDED)
+    assert [
+        (
+            e.category,
+            e.on,
+            e.standing.kind if e.standing else None,
+            e.evidence.observation if e.evidence else None,
+        )
+        for e in page.events
+    ] == [
+        ("standing", dt.date(2025, 9, 1), "suspended", None),
+        ("evidence", dt.date(2025, 9, 1), None, 15),
+        ("evidence", dt.date(2025, 9, 1), None, 14),
+        ("evidence", dt.date(2025, 7, 3), None, 9),
+        ("standing", dt.date(2025, 7, 1), "advanced", None),
+        ("standing", dt.date(2025, 6, 1), "advanced", None),
+        ("standing", dt.date(2025, 4, 9), "fell", None),
+        ("standing", dt.date(2025, 1, 9), "on_notice", None),
+        ("standing", dt.date(2024, 3, 1), "advanced", None),
+        ("standing", dt.date(2024, 1, 10), "advanced", None),
+    ]
+    assert (page.standing_count, page.evidence_count, page.evidence_capped) == (7, 3, False)
+    assert page.categories == ("standing", "evidence")
+    first = page.events[1].evidence
+    assert first == changes.EvidenceEvent(
+        kind="recorded",
+        kind_mark="+",
+        kind_words="evidence recorded",
+        on=dt.date(2025, 9, 1),
+        at=dt.datetime(2025, 9, 1, 23, 30, tzinfo=dt.UTC),
+        observation=15,
+        country="XK",
+        country_name="Kosovo",
+        area="eppo",
+        area_short="EPPO",
+        target="eppo.working-arrangement",
+        benchmark="eppo.working-arrangement.signed",
+        statement=(
+            "A working arrangement between EPPO and the country's prosecution service is "
+            "signed and in force."
+        ),
+        status="met",
+        status_mark="✓",
+        status_words="met",
+        observed_on=dt.date(2025, 8, 1),
+    )
+    assert page.events[3].evidence is not None
+    assert (page.events[3].evidence.status_mark, page.events[3].evidence.status_words) == (
+        "◐",
+        "partly met",
+    )
+
+
+def test_changes_page_keeps_one_kind_and_caps_the_evidence(
+    catalogue: Catalogue, scenario_evaluation: Evaluation
+) -> None:
+    as_of = dt.date(2025, 9, 30)
+    standing = changes.build(
+        catalogue, scenario_evaluation, as_of, recorded=RECORDED, category="standing"
+    )
+    assert {e.category for e in standing.events} == {"standing"}
+    assert (standing.standing_count, standing.evidence_count) == (7, 0)
+    evidence = changes.build(
+        catalogue, scenario_evaluation, as_of, recorded=RECORDED, category="evidence"
+    )
+    assert [e.evidence.observation for e in evidence.events if e.evidence] == [15, 14, 9]
+    assert evidence.changes == ()
+    many = [RECORDED[2]] * (changes.EVIDENCE_SHOWN + 1)
+    capped = changes.build(
+        catalogue, scenario_evaluation, as_of, recorded=many, category="evidence"
+    )
+    assert (capped.evidence_count, capped.evidence_capped) == (changes.EVIDENCE_SHOWN, True)
+    limited = changes.build(catalogue, scenario_evaluation, as_of, recorded=RECORDED, limit=2)
+    assert [e.category for e in limited.events] == ["standing", "evidence"]
+
+
+def test_about_page_says_who_what_and_where_to_write() -> None:
+    page = about.build("corrections@oip.example")
+    assert page.contact == "corrections@oip.example"
+    assert page.memo.title == (
+        "An Operational Integration Agenda for the Western Balkans to Facilitate "
+        "Implementation of the Differentiated Model of Integration"
+    )
+    assert (page.memo.authors, page.memo.publisher, page.memo.published_on) == (
+        ("Ramadan Ilazi", "Jeta Loshaj"),
+        "Kosovar Centre for Security Studies (KCSS)",
+        dt.date(2026, 1, 14),
+    )
+    assert (page.licence, page.licence_url) == (
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "https://creativecommons.org/licenses/by/4.0/",
+    )
+    assert about.build(None).contact is None
 
 
 def test_methodology_counts_the_catalogue(catalogue: Catalogue) -> None:
@@ -104,6 +231,7 @@ def test_downloads_page_cites_each_dataset_by_its_json_link(catalogue: Catalogue
         (
             "standings",
             [
+                ("ZIP", "/downloads/standings.zip?as_of=2025-09-01"),
                 ("CSV", "/downloads/standings.csv?as_of=2025-09-01"),
                 ("JSON", "/downloads/standings.json?as_of=2025-09-01"),
             ],
@@ -112,6 +240,7 @@ def test_downloads_page_cites_each_dataset_by_its_json_link(catalogue: Catalogue
         (
             "evidence",
             [
+                ("ZIP", "/downloads/evidence.zip?as_of=2025-09-01"),
                 ("CSV", "/downloads/evidence.csv?as_of=2025-09-01"),
                 ("JSON", "/downloads/evidence.json?as_of=2025-09-01"),
             ],
@@ -120,6 +249,7 @@ def test_downloads_page_cites_each_dataset_by_its_json_link(catalogue: Catalogue
         (
             "catalogue",
             [
+                ("ZIP", "/downloads/catalogue.zip?as_of=2025-09-01"),
                 ("CSV", "/downloads/catalogue.csv?as_of=2025-09-01"),
                 ("JSON", "/downloads/catalogue.json?as_of=2025-09-01"),
             ],

@@ -141,3 +141,25 @@ def test_target_page_refuses_an_unknown_target(
         target.build(
             catalogue, scenario_evaluation, dt.date(2024, 1, 10), "nothing", observations={}
         )
+
+
+def test_target_matrix_is_countries_by_benchmarks_with_its_legend(
+    catalogue: Catalogue, scenario_evaluation: Evaluation, page: target.TargetPage
+) -> None:
+    # one row per country, one cell per benchmark, in the order of the numbered list
+    assert [[item.row.benchmark for item in c.rows] for c in page.countries] == [
+        [b.id for b in page.target.benchmarks]
+    ] * 6
+    assert (page.statuses, page.observed_count) == (("met", "unknown"), 1)
+    later = target.build(
+        catalogue,
+        scenario_evaluation,
+        dt.date(2025, 2, 1),
+        "eppo.contact-points",
+        observations={},
+    )
+    assert [[(i.row.status, i.row.observed_on) for i in c.rows] for c in later.countries][3] == [
+        ("met", dt.date(2024, 1, 10)),
+        ("not_met", dt.date(2024, 1, 10)),  # the lapsed reachability test
+    ]
+    assert (later.statuses, later.observed_count) == (("met", "not_met", "unknown"), 0)

@@ -92,8 +92,11 @@ def test_each_of_the_six_has_a_title_with_tier_and_status() -> None:
 def test_labels_and_status_marks() -> None:
     svg = _map()
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    for label in ("AL 1", "BA 0", "XK n/a", "ME 2", "MK 3", "RS 2"):
+    for label in ("AL 1", "BA 0", "XK", "ME 2", "MK 3", "RS 2"):
         assert texts.count(label) == 1
+    # not assessed in words, on Kosovo's plate and in the legend; never "n/a"
+    assert texts.count("not assessed") == 2
+    assert not any("n/a" in (t or "") for t in texts)
     # one "!" and one "×" beside labels, plus one of each in the legend
     assert texts.count("!") == 2
     assert texts.count("×") == 2

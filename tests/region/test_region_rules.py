@@ -7,6 +7,7 @@ Exact values on the engine builders' catalogue, then hypothesis properties.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
@@ -148,6 +149,22 @@ def test_who_must_act_on_a_real_standing() -> None:
     assert who_must_act(standing.missing) == WhoMustAct(
         eu=1, country=1, joint=0, not_assessed=2
     )  # cyber-drill (country), cyber-door (eu): tier 1 is next
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A report's row: who must act and the status, as plain strings."""
+
+    who: str
+    status: str
+
+
+def test_who_must_act_counts_any_rows_with_a_who_and_a_status() -> None:
+    rows = [_Row("joint", "partial"), _Row("eu", "not_met"), _Row("joint", "unknown")]
+
+    assert who_must_act(rows) == WhoMustAct(eu=1, country=0, joint=2, not_assessed=1)
+    with pytest.raises(ValueError, match="'both' is none of eu, country, joint"):
+        who_must_act([_Row("both", "partial")])
 
 
 @given(st.lists(st.tuples(st.sampled_from(WHO), st.sampled_from(BENCHMARK_STATUSES))))

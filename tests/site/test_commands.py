@@ -125,6 +125,8 @@ def test_standing_table_reads_for_a_person() -> None:
         "11/13",
         "assessed",
     ]
+    # Who must act, by the core's one rule: eu, country and joint counted apart.
+    assert " ".join(lines[2].split()[9:]) == "1 (0 not assessed; 1 country)"
 
 
 def test_known_at_before_any_import_shows_nothing() -> None:

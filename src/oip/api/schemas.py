@@ -5,7 +5,7 @@ Every enumerated field takes its type from `oip.vocabulary` (or the pure core th
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from oip.region.analytics import TrendLabel
 from oip.vocabulary import (
@@ -154,6 +154,11 @@ class ObservationOut(Schema):
     recorded_by: str
     note: str
     source: SourceOut
+    fingerprint: str = Field(description="the observation's stable identity across installs")
+    supersedes: int | None = Field(description="the id of the observation this one corrects")
+    superseded_by: int | None = Field(
+        description="the id of the first correction of this observation, as known then"
+    )
 
 
 class EvidencePage(Schema):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from oip.catalogue.fetch import current_catalogue
+from oip.evidence.corrections import resolve_corrections
 from oip.evidence.models import ContextNote, ImportBatch, Observation
 from oip.evidence.records import (
     Checker,
@@ -96,6 +97,8 @@ class _Plan:
     observations_read: int = 0
     notes_read: int = 0
     notes_stored: set[str] = field(default_factory=set)  # keys this import inserted
+    # Corrections: (file, record label, country, reference to the observation corrected).
+    corrections: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def import_evidence(
@@ -103,12 +106,18 @@ def import_evidence(
     *,
     recorded_by: str,
     today: dt.date | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> ImportResult:
     """Import observations and context notes from YAML/CSV files: all of them, or nothing.
 
-    Raises ImportFailed (nothing written) if any record of any file is invalid, or if a
+    The rows are recorded at `recorded_at` (default: now), the time from which they are known
+    (`--known-at`); the shipped baseline passes its edition's date (`oip.evidence.baseline`).
+
+    Raises ImportFailed (nothing written) if any record of any file is invalid, if a
     context note reuses the key of a stored or imported note with other content (a key names
-    one note for ever). Raises ImportBusy (nothing written) when another import kept the
+    one note for ever), or if a record supersedes an observation that is not stored (by
+    fingerprint or id; one in the same import does not count: import it first) or that is
+    of another country. A correction may move a fact to another benchmark of its country. Raises ImportBusy (nothing written) when another import kept the
     database for longer than `OIP_DB_WAIT` seconds. Records identical to one already stored,
     or earlier in the same import, or stored meanwhile by a concurrent import, are skipped and
     counted: `created` is what this import really inserted.
@@ -119,6 +128,7 @@ def import_evidence(
     label = ", ".join(str(f) for f in files)
     catalogue = current_catalogue()
     now = clock.now()
+    known_from = recorded_at or now
     checker = Checker(catalogue, today or clock.today())
 
     # Pass 1: validate everything, keep only the distinct sources, the notes and the errors.
@@ -134,14 +144,19 @@ def import_evidence(
             problem = _note_clash(plan.notes, item, file, record)
         else:
             plan.observations_read += 1
+            if item.supersedes:
+                plan.corrections.append((file, record, item.country, item.supersedes))
         if problem is not None:
             total_errors += 1
             if len(errors) < MAX_REPORTED_ERRORS:
                 errors.append(problem)
         elif not isinstance(item, RecordError):
             plan.sources.setdefault(item.source.fingerprint, item.source)
+    corrected: dict[str, tuple[int, str]] = {}
     if not total_errors:
         errors = _stored_note_clashes(plan.notes)
+        corrected, correction_errors = resolve_corrections(plan.corrections)
+        errors += correction_errors
         total_errors = len(errors)
     if total_errors:
         raise ImportFailed(errors, total_errors)
@@ -163,13 +178,17 @@ def import_evidence(
         )
         created = notes_created = 0
         pending: list[tuple[Any, ...]] = []
-        insert = ObservationInsert(now, recorded_by[:150], batch.pk)
+        insert = ObservationInsert(known_from, recorded_by[:150], batch.pk)
         for _file, _record, item in _validated(snapshots, checker):
             if isinstance(item, RecordError):  # pragma: no cover - the files changed under us
                 raise ImportFailed([item], 1)
             if isinstance(item, ContextRecord):
-                notes_created += _store_note(item, source_ids, batch, now, plan)
+                notes_created += _store_note(item, source_ids, batch, known_from, plan)
                 continue
+            supersedes_id = None
+            if item.supersedes:
+                supersedes_id, target = corrected[item.supersedes]
+                item = replace(item, supersedes=target)  # the fingerprint names it, not an id
             if item.fingerprint in known:
                 continue
             known.add(item.fingerprint)
@@ -182,6 +201,7 @@ def import_evidence(
                     source_ids[item.source.fingerprint],
                     item.note,
                     item.fingerprint,
+                    supersedes_id,
                 )
             )
             if len(pending) >= BATCH_SIZE:

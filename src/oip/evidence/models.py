@@ -67,7 +67,14 @@ class ImportBatch(AppendOnlyModel):
 
 
 class Observation(AppendOnlyModel):
-    """A dated, sourced status of one benchmark in one country."""
+    """A dated, sourced status of one benchmark in one country.
+
+    `supersedes`: the stored observation this one corrects (same country), or empty. From
+    this row's `recorded_at` the superseded observation no longer counts; as known before
+    it, it still does (`oip.standings.evaluation.load_observations`). The foreign key makes
+    the database refuse a correction of nothing; a correction can only name a row stored
+    before it, so corrections never form a cycle.
+    """
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="observations")
     benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="observations")
@@ -81,6 +88,15 @@ class Observation(AppendOnlyModel):
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
     fingerprint = models.CharField(max_length=64, unique=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="the observation this one corrects; it no longer counts from this row's "
+        "recorded_at",
+    )
 
     class Meta(AppendOnlyModel.Meta):
         ordering = ["country_id", "benchmark_id", "observed_on", "recorded_at", "id"]

@@ -57,9 +57,10 @@ CSV_COLUMNS = (
     "source_excerpt",
     "note",
 )
-#: Columns a CSV file may also have. `source_kind` is optional, so files written with
+#: Columns a CSV file may also have (`supersedes`: the fingerprint or id of the observation
+#: a row corrects). They are optional, so files written with
 #: `CSV_COLUMNS` (the downloads, older exports) stay valid as they are.
-OPTIONAL_CSV_COLUMNS = ("source_kind",)
+OPTIONAL_CSV_COLUMNS = ("source_kind", "supersedes")
 ACCEPTED_CSV_COLUMNS = CSV_COLUMNS + OPTIONAL_CSV_COLUMNS
 REQUIRED_CSV_COLUMNS = ("country", "benchmark", "status", "observed_on", "source_title")
 
@@ -348,4 +349,5 @@ def _csv_to_raw(cells: dict[str, str]) -> dict[str, Any]:
         "observed_on": cells.get("observed_on", ""),
         "source": source if any(v.strip() for v in source.values()) else None,
         "note": cells.get("note", ""),
+        "supersedes": cells.get("supersedes", ""),
     }

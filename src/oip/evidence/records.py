@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 STATUSES = OBSERVATION_STATUSES
-OBSERVATION_KEYS = {"country", "benchmark", "status", "observed_on", "source", "note"}
+OBSERVATION_KEYS = {"country", "benchmark", "status", "observed_on", "source", "note", "supersedes"}
 SOURCE_KEYS = {"url", "title", "publisher", "published_on", "excerpt", "kind"}
 CONTEXT_KEYS = {"key", "country", "area", "title", "body", "noted_on", "source"}
 NO_DATE = {"", "n.d.", "nd", "n.d"}
@@ -93,6 +93,7 @@ OBSERVATION_LIMITS = {
     "benchmark": IDENTIFIER,
     "status": IDENTIFIER,
     "note": FREE_TEXT,
+    "supersedes": IDENTIFIER,
 }
 SOURCE_LIMITS = {
     "url": Limit(1000, "characters"),
@@ -112,6 +113,9 @@ CONTEXT_LIMITS = {
 # Control characters other than tab and line feed; CR only as part of a CRLF line break.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # The scheme, optional user info, then a host: a name or a bracketed IPv6 address.
+#: How a record names the observation it supersedes: its fingerprint, or its id.
+FINGERPRINT = re.compile(r"[0-9a-f]{40}")
+OBSERVATION_ID = re.compile(r"[1-9][0-9]{0,17}")
 _WEB_HOST = re.compile(r"https?://(?:[^/?#@]*@)?(?:\[[^\]/?#]+\]|[^/?#:@\[\]\s]+)")
 
 
@@ -144,16 +148,22 @@ class SourceRecord:
 
 @dataclass(frozen=True, slots=True)
 class ObservationRecord:
+    """One checked observation. `supersedes`: the observation it corrects, by fingerprint
+    (40 hex digits, the same on every install) or by id (digits), or "" for none. The
+    importer resolves an id to the fingerprint before storing, so a correction's own
+    fingerprint never depends on which install it was written on."""
+
     country: str
     benchmark: str
     status: str
     observed_on: dt.date
     source: SourceRecord
     note: str
+    supersedes: str = ""
 
     @property
     def fingerprint(self) -> str:
-        parts = (
+        parts: tuple[str, ...] = (
             self.country,
             self.benchmark,
             self.status,
@@ -161,6 +171,9 @@ class ObservationRecord:
             self.source.fingerprint,
             self.note,
         )
+        # Observations that correct nothing keep the fingerprints they always had.
+        if self.supersedes:
+            parts += (f"supersedes:{self.supersedes}",)
         return _digest(parts)
 
 
@@ -292,9 +305,18 @@ class Checker:
         )
         source = self._source(problems, raw.get("source"))
         note = problems.text(raw, "note", OBSERVATION_LIMITS["note"])
+        supersedes = problems.text(raw, "supersedes", OBSERVATION_LIMITS["supersedes"]).lower()
+        if supersedes and not (
+            FINGERPRINT.fullmatch(supersedes) or OBSERVATION_ID.fullmatch(supersedes)
+        ):
+            problems.bad(
+                "supersedes",
+                "must name the observation corrected by its fingerprint (40 hex digits) or "
+                f"its id, got {supersedes[:40]!r}",
+            )
         if problems.errors or observed_on is None or source is None:
             return problems.errors
-        return ObservationRecord(country, benchmark, status, observed_on, source, note)
+        return ObservationRecord(country, benchmark, status, observed_on, source, note, supersedes)
 
     def context(
         self, raw: dict[str, Any], file: str, record: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from oip.evidence.models import ContextNote, Observation, Source
 
@@ -23,6 +23,13 @@ def source_dict(source: Source) -> dict[str, Any]:
 
 
 def observation_dict(observation: Observation) -> dict[str, Any]:
+    """An observation as plain data.
+
+    `supersedes`: the id of the observation it corrects, or None. `superseded_by`: the id of
+    the first correction of it (as known then), or None, read from the `superseded_by`
+    annotation that `observations()` and `with_corrections()` add; an observation read
+    without it shows None, which is true of every observation the engine counts as known now.
+    """
     return {
         "id": observation.pk,
         "country": observation.country_id,
@@ -35,6 +42,9 @@ def observation_dict(observation: Observation) -> dict[str, Any]:
         "recorded_by": observation.recorded_by,
         "note": observation.note,
         "source": source_dict(observation.source),
+        "fingerprint": observation.fingerprint,
+        "supersedes": observation.supersedes_id,
+        "superseded_by": getattr(observation, "superseded_by", None),
     }
 
 
@@ -50,6 +60,19 @@ def context_note_dict(note: ContextNote) -> dict[str, Any]:
     }
 
 
+def with_corrections(
+    rows: QuerySet[Observation], known_at: dt.datetime | None = None
+) -> QuerySet[Observation]:
+    """`rows` annotated with `superseded_by`: the id of the first correction of each
+    (recorded by `known_at`, if given), or None. A subquery: no query per row."""
+    first = Observation.objects.filter(supersedes=OuterRef("pk"))
+    if known_at is not None:
+        first = first.filter(recorded_at__lte=known_at)
+    return rows.annotate(
+        superseded_by=Subquery(first.order_by("recorded_at", "id").values("id")[:1])
+    )
+
+
 def observations(
     *,
     as_of: dt.date | None = None,
@@ -59,10 +82,11 @@ def observations(
     benchmark: str | None = None,
     status: str | None = None,
 ) -> QuerySet[Observation]:
-    """Return the observations matching the filters, newest fact first, sources joined."""
-    rows = Observation.objects.select_related("source", "benchmark").order_by(
-        "-observed_on", "-recorded_at", "-id"
-    )
+    """Return the observations matching the filters, newest fact first, sources joined,
+    superseded ones included and marked (`superseded_by`, as known at `known_at`)."""
+    rows = with_corrections(
+        Observation.objects.select_related("source", "benchmark"), known_at
+    ).order_by("-observed_on", "-recorded_at", "-id")
     if as_of is not None:
         rows = rows.filter(observed_on__lte=as_of)
     if known_at is not None:
@@ -82,8 +106,6 @@ def context_notes(
     *, country: str | None = None, area: str | None = None, as_of: dt.date | None = None
 ) -> QuerySet[ContextNote]:
     """Return the context notes for a country (its own and the regional ones) and an area."""
-    from django.db.models import Q
-
     rows = ContextNote.objects.select_related("source").order_by("-noted_on", "id")
     if country:
         rows = rows.filter(Q(country_id=country) | Q(country__isnull=True))

@@ -104,6 +104,7 @@ class ObservationInsert:
         "recorded_by",
         "batch_id",
         "fingerprint",
+        "supersedes_id",
     )
 
     def __init__(self, recorded_at: dt.datetime, recorded_by: str, batch_id: int | None) -> None:
@@ -129,6 +130,7 @@ class ObservationInsert:
         source_id: int,
         note: str,
         fingerprint: str,
+        supersedes_id: int | None = None,
     ) -> tuple[Any, ...]:
         day = self.days.get(observed_on)
         if day is None:
@@ -144,6 +146,7 @@ class ObservationInsert:
             self.recorded_by,
             self.batch_id,
             fingerprint,
+            supersedes_id,
         )
 
     def write(self, rows: list[tuple[Any, ...]]) -> int:

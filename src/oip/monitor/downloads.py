@@ -1,14 +1,20 @@
-"""The citable downloads: standings, evidence and the catalogue as CSV and JSON.
+"""The citable downloads: standings, evidence and the catalogue as CSV, zip and JSON.
 
 Decisions:
-- JSON is `{"citation": ..., "as_of": ..., "data": [...]}`; `data` is exactly what the API
-  returns for the same question (standings: GET /api/v1/standings?as_of=; evidence: every page
-  of GET /api/v1/evidence?as_of= in order; catalogue: GET /api/v1/catalogue).
-- CSV is plain RFC 4180 CSV (a header row, then data; formula-safe cells via
-  `oip.site.csvsafe`) so any tool parses it. The citation is *not* inside the CSV (a comment
-  line or an extra column would break standard readers); it travels in the `X-OIP-Citation`
-  response header, is printed next to each link on the downloads page, and the file name
-  carries the date (`oip-standings-2026-11-21.csv`).
+- JSON is `{"citation": ..., "as_of": ..., "data": [...]}` plus `"notes": [...]` when the data
+  names Kosovo (the designation footnote); `data` is exactly what the API returns for the same
+  question (standings: GET /api/v1/standings?as_of=; evidence: every page of
+  GET /api/v1/evidence?as_of= in order; catalogue: GET /api/v1/catalogue).
+- CSV is RFC 4180 CSV (a header row, then data; formula-safe cells via `oip.site.csvsafe`)
+  in UTF-8 **with a byte-order mark**, so that Excel opens Cyrillic and accented text
+  correctly; every CSV reader that knows UTF-8 (`utf-8-sig`) skips the mark. The citation is
+  not inside the CSV (a comment line or an extra column would break standard readers): it
+  travels in the `X-OIP-Citation` header and the file name carries the date.
+- The `.zip` of each dataset is what a reader saves to keep the citation with the data: the
+  same CSV plus a README.txt with the citation line, the licence (CC BY 4.0), what "not
+  assessed" means and, when the data names Kosovo, the designation footnote. A zip and not an
+  xlsx: it needs no new dependency, the CSV inside stays the contract's CSV byte for byte, and
+  a README is read by every tool (docs/decisions.md).
 - The evidence CSV starts with the columns of `oip evidence import` in their order, so a
   download can be re-imported elsewhere; extra columns (id, target, area, recorded_at...)
   follow.
@@ -17,10 +23,10 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
-
-from django.conf import settings
 
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.loader import export_data
@@ -28,6 +34,8 @@ from oip.evidence import serialize
 from oip.evidence.records import CSV_COLUMNS
 from oip.monitor import reads
 from oip.monitor.pages import downloads as downloads_page
+from oip.monitor.pages.about import LICENCE, LICENCE_URL
+from oip.presentation.designation import KOSOVO_FOOTNOTE
 from oip.presentation.labels import NOT_ASSESSED
 from oip.site.csvsafe import write_csv
 from oip.standings.evaluation import evaluation
@@ -89,11 +97,20 @@ CATALOGUE_HEADER = [
 ]
 
 
-def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str:
+BOM = "\ufeff"
+
+NOT_ASSESSED_MEANING = (
+    '"Not assessed" (standings: assessed = False, tier empty in the pages) means that no '
+    "evidence has been recorded for any benchmark of that area and country by the date: it "
+    'is not the same as "not met". No evidence is not evidence of absence.'
+)
+
+
+def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date, public_url: str) -> str:
     """Return the citation line: 'OIP, standings as of 2026-11-21, retrieved 2026-11-22, URL'.
 
-    `path` is the download's path with its query; the URL is made absolute with
-    `settings.OIP_PUBLIC_URL` so it is the same whoever downloads it.
+    `path` is the download's path with its query; `public_url` (scheme and host, no trailing
+    slash) makes it absolute.
     """
     return downloads_page.citation(
         current_catalogue(),
@@ -101,8 +118,66 @@ def citation(dataset: str, as_of: dt.date, path: str, retrieved: dt.date) -> str
         as_of,
         path,
         retrieved=retrieved,
-        public_url=settings.OIP_PUBLIC_URL,
+        public_url=public_url,
     )
+
+
+def readme(citation_line: str, *, names_kosovo: bool) -> str:
+    """Return the README.txt of a zipped download: how to cite it, its licence, what "not
+    assessed" means and, if the data names Kosovo, the designation footnote (CRLF lines, so
+    that Notepad shows them)."""
+    lines = [
+        "Operational Integration Platform (OIP) - data download",
+        "",
+        "Cite as:",
+        citation_line,
+        "",
+        f"Licence: {LICENCE}, {LICENCE_URL}",
+        "Reuse the data freely, citing OIP with the line above.",
+        "",
+        NOT_ASSESSED_MEANING,
+        "",
+        "The CSV file is UTF-8 with a byte-order mark (Excel opens it as it is), one header row.",
+    ]
+    if names_kosovo:
+        lines += ["", KOSOVO_FOOTNOTE]
+    return "\r\n".join(lines) + "\r\n"
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable stream whose bytes are taken out as they come: zipfile then
+    writes each member's sizes after its data, so a zip can be sent while it is made."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def zipped(csv_name: str, csv_text: str | Iterable[str], readme_text: str) -> Iterator[bytes]:
+    """Yield, chunk by chunk, a zip holding `csv_name` (the CSV, with its byte-order mark) and
+    README.txt; a long CSV is compressed as it is read, never held whole."""
+    sink = _Sink()
+    chunks = [csv_text] if isinstance(csv_text, str) else csv_text
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(csv_name, "w") as member:
+            member.write(BOM.encode("utf-8"))
+            for chunk in chunks:
+                member.write(chunk.encode("utf-8"))
+                yield sink.take()
+        archive.writestr("README.txt", readme_text.encode("utf-8"))
+    yield sink.take()
 
 
 def standings_json(as_of: dt.date) -> list[dict[str, Any]]:

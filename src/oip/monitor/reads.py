@@ -96,9 +96,12 @@ def country(code: str, as_of: dt.date) -> country_page.CountryPage:
 
     def build() -> country_page.CountryPage:
         rows = serialize.observations(as_of=as_of, country=code)
+        engine = evaluation()
+        ids = country_page.observation_ids(catalogue, engine, as_of, code)
+        found = Observation.objects.select_related("source", "benchmark").filter(pk__in=ids)
         return country_page.build(
             catalogue,
-            evaluation(),
+            engine,
             as_of,
             code,
             first_observed=_first_observed(code),
@@ -108,6 +111,7 @@ def country(code: str, as_of: dt.date) -> country_page.CountryPage:
                 serialize.context_note_dict(n)
                 for n in serialize.context_notes(country=code, as_of=as_of)
             ],
+            observations={o.pk: serialize.observation_dict(o) for o in found},
         )
 
     return cached(("country", code, as_of), build)

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from oip.monitor.views import (
+    about,
     area,
     changes,
     charts,
@@ -29,11 +30,15 @@ urlpatterns = [
     path("changes/", changes.changes, name="changes"),
     path("changes/feed.atom", changes.changes_feed, name="changes-feed"),
     path("methodology/", methodology.methodology, name="methodology"),
+    path("about/", about.about, name="about"),
     path("downloads/", downloads.index, name="downloads"),
     path("downloads/standings.csv", downloads.standings_csv, name="standings-csv"),
     path("downloads/standings.json", downloads.standings_json, name="standings-json"),
+    path("downloads/standings.zip", downloads.standings_zip, name="standings-zip"),
     path("downloads/evidence.csv", downloads.evidence_csv, name="evidence-csv"),
     path("downloads/evidence.json", downloads.evidence_json, name="evidence-json"),
+    path("downloads/evidence.zip", downloads.evidence_zip, name="evidence-zip"),
     path("downloads/catalogue.csv", downloads.catalogue_csv, name="catalogue-csv"),
     path("downloads/catalogue.json", downloads.catalogue_json, name="catalogue-json"),
+    path("downloads/catalogue.zip", downloads.catalogue_zip, name="catalogue-zip"),
 ]

@@ -9,9 +9,11 @@ Contract of :func:`map_svg`:
   drawn with SVG presentation attributes (``fill=``, ``stroke=``...). The only URIs in the
   output are the SVG namespace and the caller's ``links``.
 - Never by colour alone: every tier has its own fill pattern and each country carries a text
-  label with its code and tier number ("ME 2", "ME n/a"); statuses get a glyph ("!", "×").
+  label with its code and tier number ("ME 2"; "ME" over "not assessed"); statuses get a
+  glyph ("!", "×").
 - Accessible: ``<title>``/``<desc>`` referenced by ``aria-labelledby``; every country a
-  ``<title>`` such as "Montenegro: tier 2 structural (on notice)"; a legend inside the SVG.
+  ``<title>`` such as "Montenegro: tier 2 structural (on notice)"; a legend inside the SVG
+  (``<g class="map-legend">``: a narrow page may hide it and show an HTML legend instead).
 - Several maps may share a page: every id starts with ``id_prefix``.
 """
 
@@ -126,18 +128,27 @@ def _paint(prefix: str, style: TierStyle, element: str, geometry: str, stroke: s
     )
 
 
-def _plate(x: float, y: float, text: str, style: TierStyle, mark: str | None) -> str:
-    """A label plate centred on (x, y): the tier's base colour, contrasting text, and a
-    status marker to its right. Clicks pass through to the country's link beneath."""
-    width = 8.0 * len(text) + 8
+def _plate(
+    x: float, y: float, text: str, style: TierStyle, mark: str | None, sub: str | None = None
+) -> str:
+    """A label plate centred on (x, y): the tier's base colour, contrasting text (and `sub`,
+    a second, smaller line under it), and a status marker to its right. Clicks pass through
+    to the country's link beneath."""
+    width = max(8.0 * len(text), 6.2 * len(sub or "")) + 8
+    height = 17 if sub is None else 29
     out = [
         f'<g aria-hidden="true" pointer-events="none" font-family="{FONT}" font-size="12"'
         ' font-weight="bold">',
-        f'<rect x="{x - width / 2:g}" y="{y - 9:g}" width="{width:g}" height="17" rx="3"'
+        f'<rect x="{x - width / 2:g}" y="{y - 9:g}" width="{width:g}" height="{height}" rx="3"'
         f' fill="{style.fill}" stroke="{BORDER}" stroke-width="0.8"/>',
         f'<text x="{x:g}" y="{y + 4:g}" text-anchor="middle" fill="{style.text}">'
         f"{escape(text)}</text>",
     ]
+    if sub is not None:
+        out.append(
+            f'<text x="{x:g}" y="{y + 16:g}" text-anchor="middle" fill="{style.text}"'
+            f' font-size="10">{escape(sub)}</text>'
+        )
     if mark is not None:
         glyph, _, bg, fg = STATUS_MARKS[mark]
         cx = x + width / 2 + 9
@@ -169,7 +180,7 @@ def _check_href(code: str, href: str) -> str:
 
 def _legend(prefix: str, x: float, y: float) -> str:
     rows = [
-        f'<g font-family="{FONT}" font-size="12" fill="{INK}">',
+        f'<g class="map-legend" font-family="{FONT}" font-size="12" fill="{INK}">',
         f'<text x="{x:g}" y="{y:g}" font-weight="bold">Tier</text>',
     ]
     row_y = y + 12
@@ -285,9 +296,11 @@ def map_svg(
         if href is not None:
             body = f'<a href="{_attr(_check_href(shape.code, href))}">{body}</a>'
         out.append(body)
-        text = f"{shape.code} {'n/a' if tier is None else tier}"
+        # "Not assessed" in words under the code: never an abbreviation a reader must decode.
+        text = shape.code if tier is None else f"{shape.code} {tier}"
+        sub = NOT_ASSESSED if tier is None else None
         mark = status if status is not None and status in STATUS_MARKS else None
-        labels.append(_plate(*shape.label_at, text, style, mark))
+        labels.append(_plate(*shape.label_at, text, style, mark, sub))
     out.append("</g>")
     out.extend(labels)
     out.append("</g>")

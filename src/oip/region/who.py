@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
-from oip.conditionality.types import BenchmarkState, Who
+from oip.conditionality.types import Who
 from oip.vocabulary import WHO
 
-__all__ = ["EU_SIDE", "WhoMustAct", "who_must_act"]
+__all__ = ["EU_SIDE", "Missing", "WhoMustAct", "who_must_act"]
 
 #: The parties on the EU's side of a blocker: the EU alone, or the EU with the country.
 EU_SIDE: Final[tuple[Who, ...]] = ("eu", "joint")
+
+
+class Missing(Protocol):
+    """Anything naming who must act for a benchmark and its status (a `BenchmarkState`)."""
+
+    @property
+    def who(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +57,18 @@ class WhoMustAct:
         return tuple(who for who in WHO if self.count(who))
 
 
-def who_must_act(missing: Iterable[BenchmarkState]) -> WhoMustAct:
+def who_must_act(missing: Iterable[Missing]) -> WhoMustAct:
     """Return the count of `missing` benchmarks per party that must act (their `who`).
 
-    Pass a standing's `missing`; each benchmark counts once, for its own `who`.
+    Pass a standing's `missing` (or any rows with a `who` and a `status`, e.g. a report's rows,
+    or several standings' rows together); each counts once, for its own `who`. ValueError for
+    a `who` outside the vocabulary.
     """
-    counts: dict[Who, int] = dict.fromkeys(WHO, 0)
+    counts: dict[str, int] = dict.fromkeys(WHO, 0)
     not_assessed = 0
     for state in missing:
+        if state.who not in counts:
+            raise ValueError(f"who must act: {state.who!r} is none of {', '.join(WHO)}")
         counts[state.who] += 1
         not_assessed += state.status == "unknown"
     return WhoMustAct(

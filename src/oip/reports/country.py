@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from oip.catalogue.fetch import current_catalogue, current_version
+from oip.evidence import serialize
 from oip.monitor.pages import country as country_page
 from oip.monitor.pages.values import latest_changes
 from oip.region import year_earlier
 from oip.reports import publication
 from oip.reports.citations import Citations, notes, observations
 from oip.reports.explain import Explainer, milestones
+from oip.reports.summary import country_summary
 from oip.reports.values import Report, UnknownCountry
 from oip.standings.evaluation import evaluation
 
@@ -24,8 +26,9 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
     """Return the country report for `code` as of `as_of`; changes from `since` (default: a
     year earlier). Raises `UnknownCountry` for a code not in the catalogue.
 
-    `data` keys: code, name, summary (AreaStanding per area), timeline (chart rows {date,
-    area, tier}: the page's tier timeline), changes (ChangeRow, oldest first), milestones
+    `data` keys: code, name, overview (`summary.Summary`: the first page), summary
+    (AreaStanding per area), timeline (chart rows {date, area, tier}: the page's tier
+    timeline; empty when no tier changes on it, as a flat chart says nothing), changes (ChangeRow, oldest first), milestones
     (MilestoneRow), notes (NoteRow).
     """
     catalogue = current_catalogue()
@@ -37,7 +40,14 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
     engine = evaluation()
     shown = observations(as_of, code)
     first_observed = min((o.observed_on for o in shown.values()), default=None)
-    page = country_page.build(catalogue, engine, as_of, code, first_observed=first_observed)
+    page = country_page.build(
+        catalogue,
+        engine,
+        as_of,
+        code,
+        first_observed=first_observed,
+        observations={pk: serialize.observation_dict(o) for pk, o in shown.items()},
+    )
     citations = Citations()
     explainer = Explainer(catalogue, engine, shown, citations)
 
@@ -64,10 +74,11 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
         filename_stem=f"oip-{code.lower()}-{as_of.isoformat()}",
         countries=((code, name),),
         sections=(
-            ("summary", "Summary"),
-            ("timeline", "Tiers over time"),
+            ("summary", "Summary: in place, missing, changed"),
+            ("standings", "Tier per area"),
+            *((("timeline", "Tiers over time"),) if page.timeline_moves else ()),
             ("changes", f"What changed since {since.isoformat()}"),
-            ("areas", "Area by area: what holds the tier, what is missing"),
+            ("areas", "Area by area: what is in place, what is missing"),
             ("milestones", "Milestones due by 2027"),
             ("context", "Context"),
             ("references", "References"),
@@ -78,7 +89,8 @@ def country_report(code: str, as_of: dt.date, since: dt.date | None = None) -> R
             "code": code,
             "name": name,
             "summary": summary,
-            "timeline": [point.as_row() for point in page.timeline],
+            "timeline": [point.as_row() for point in page.timeline] if page.timeline_moves else [],
+            "overview": country_summary(summary, change_rows),
             "changes": change_rows,
             "milestones": milestones(catalogue, standings, as_of, [code]),
             "notes": note_rows,

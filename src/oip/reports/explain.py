@@ -39,8 +39,15 @@ class Explainer:
         self.observations = observations
         self.citations = citations
 
-    def evidence(self, country: str, group: TargetGroup, row: BenchmarkRow) -> Evidence:
-        """Return a benchmark row of `group` as evidence, citing its observation if shown."""
+    def evidence(
+        self,
+        country: str,
+        group: TargetGroup,
+        row: BenchmarkRow,
+        dated: country_page.DatedRow | None = None,
+    ) -> Evidence:
+        """Return a benchmark row of `group` as evidence, citing its observation if shown;
+        with `dated` (the page's row with its source), the source's age and staleness."""
         reference = None
         note = ""
         observation = self.observations.get(row.observation_id) if row.observation_id else None
@@ -67,6 +74,18 @@ class Explainer:
             ),
             reference=reference,
             note=note,
+            age=dated.age_words if dated is not None and reference is not None else "",
+            stale=dated.stale if dated is not None else False,
+        )
+
+    def dated(
+        self, country: str, groups: Sequence[country_page.DatedGroup]
+    ) -> tuple[Evidence, ...]:
+        """Return every row of the page's dated `groups` as evidence, in order."""
+        return tuple(
+            self.evidence(country, TargetGroup(g.target, g.title, g.tier), d.row, d)
+            for g in groups
+            for d in g.rows
         )
 
     def groups(self, country: str, groups: Sequence[TargetGroup]) -> tuple[Evidence, ...]:
@@ -100,6 +119,11 @@ class Explainer:
             missing=self.groups(cell.country, area.missing),
             missing_words=area.missing_words,
             suspended_by=cell.suspended_by,
+            in_place=self.dated(cell.country, area.in_place),
+            achieved=tuple(g.target for g in area.achieved),
+            missing_assessed=self.dated(cell.country, area.missing_assessed),
+            not_assessed=tuple((g.title, len(g.rows)) for g in area.not_assessed),
+            not_assessed_count=area.not_assessed_count,
         )
 
     def change(self, change: ChangeRow) -> values.ChangeRow:

@@ -13,6 +13,8 @@ from typing import Any
 
 from oip.catalogue.fetch import current_catalogue, current_version
 from oip.catalogue.schema import Catalogue
+from oip.conditionality import Evaluation
+from oip.evidence import serialize
 from oip.monitor.pages import country as country_page
 from oip.monitor.pages import region as region_page
 from oip.monitor.pages.values import latest_changes
@@ -21,10 +23,12 @@ from oip.region import leaders, trailing, year_earlier
 from oip.reports import publication
 from oip.reports.citations import Citations, notes, observations
 from oip.reports.explain import Explainer, milestones
+from oip.reports.summary import region_summary
 from oip.reports.values import AreaStanding, Report
 from oip.standings.evaluation import evaluation
 
 SECTIONS = (
+    ("summary", "Summary: in place, missing, changed"),
     ("overview", "The region at a glance"),
     ("two-speed", "Two speeds: divergence per area"),
     ("changes", "What changed since {since}"),
@@ -70,67 +74,130 @@ def _divergence(
     return rows
 
 
-def _gaps(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
-    """Targets achieved by some of the six but not all."""
-    return [
-        {
-            "area_title": catalogue.area(g.area).title,
-            "target_title": g.title,
-            "tier": g.tier,
-            "tier_name": publication.tier_name(catalogue, g.tier),
-            "achieved_by": [c.name for c in g.achieved_by],
-            "left_out": [c.name for c in g.left_out],
+def _gaps(
+    catalogue: Catalogue, figures: region_page.RegionFigures, engine: Evaluation, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """Targets achieved by some of the six but not all. A country is "left out" only with
+    evidence on one of the target's benchmarks; without any it is "not assessed"."""
+    rows = []
+    for g in figures.gaps:
+        benchmarks = [b.id for b in catalogue.target(g.target).benchmarks]
+        evidenced = {
+            c.code
+            for c in g.left_out
+            if any(engine.benchmark_state(c.code, b, as_of).status != "unknown" for b in benchmarks)
         }
-        for g in figures.gaps
-    ]
+        rows.append(
+            {
+                "area_title": catalogue.area(g.area).title,
+                "target_title": g.title,
+                "tier": g.tier,
+                "tier_name": publication.tier_name(catalogue, g.tier),
+                "achieved_by": [c.name for c in g.achieved_by],
+                "left_out": [c.name for c in g.left_out if c.code in evidenced],
+                "not_assessed": [c.name for c in g.left_out if c.code not in evidenced],
+            }
+        )
+    return rows
+
+
+#: The states in which evidence says a benchmark is not satisfied: a blocker rests on one of
+#: them. Not assessed (no evidence) is no blocker, nor is a lapsed `met` (the evidence says it
+#: was met and needs renewing: `expired` once the rules name it), nor a presumed state.
+UNSATISFIED = ("not_met", "partial")
 
 
 def _blockers(
-    catalogue: Catalogue, figures: region_page.RegionFigures, six: int
+    catalogue: Catalogue,
+    figures: region_page.RegionFigures,
+    six: int,
+    engine: Evaluation,
+    as_of: dt.date,
+) -> tuple[list[dict[str, Any]], int]:
+    """Benchmarks missing for a next tier where the EU must act, alone or jointly, each with
+    the countries for which evidence says it is not satisfied (`UNSATISFIED`, not lapsed);
+    and how many such benchmarks have no such evidence for any country (left out)."""
+    rows = []
+    unassessed = 0
+    for b in figures.blockers:
+        states = [(c, engine.benchmark_state(c.code, b.benchmark, as_of)) for c in b.countries]
+        held = [c.name for c, st in states if st.status in UNSATISFIED and st.lapsed_on is None]
+        if not held:
+            unassessed += 1
+            continue
+        rows.append(
+            {
+                "area_title": catalogue.area(b.area).title,
+                "target_title": b.title,
+                "statement": b.statement,
+                "who": b.who_words,
+                "countries": held,
+                "all_six": len(held) == six,
+            }
+        )
+    return rows, unassessed
+
+
+def _blocker_groups(blockers: list[dict[str, Any]], six: int) -> list[dict[str, Any]]:
+    """The blockers grouped by the countries they hold back ("all six" first, then by how many
+    they hold back): each group its label, its count and its rows, by area."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for b in blockers:
+        groups.setdefault(tuple(b["countries"]), []).append(b)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return [
+        {
+            "label": "All six" if len(names) == six else ", ".join(names),
+            "count": len(rows),
+            "rows": rows,
+        }
+        for names, rows in ordered
+    ]
+
+
+def _priorities(
+    catalogue: Catalogue,
+    figures: region_page.RegionFigures,
+    assessed: set[tuple[str, str]],
 ) -> list[dict[str, Any]]:
-    """Benchmarks missing for a next tier where the EU must act, alone or jointly."""
-    return [
-        {
-            "area_title": catalogue.area(b.area).title,
-            "target_title": b.title,
-            "statement": b.statement,
-            "who": b.who_words,
-            "countries": [c.name for c in b.countries],
-            "all_six": len(b.countries) == six,
-        }
-        for b in figures.blockers
-    ]
-
-
-def _priorities(catalogue: Catalogue, figures: region_page.RegionFigures) -> list[dict[str, Any]]:
-    """Countries one or two benchmarks from their next tier, with who must act for each."""
+    """Countries one or two benchmarks from their next tier, only in areas where the country
+    has evidence ((country, area) in `assessed`: no evidence is no measure of closeness),
+    grouped where several countries miss the same benchmarks for the same step; who must act
+    for each benchmark, in words that name no one country ("the country")."""
     index = catalogue.benchmark_index()
-    return [
-        {
-            "country": p.name,
-            "area_title": catalogue.area(p.area).title,
-            "tier": p.tier,
-            "tier_name": publication.tier_name(catalogue, p.tier),
-            "next_tier": p.next_tier,
-            "next_tier_name": publication.tier_name(catalogue, p.next_tier),
-            "missing": [
-                (
-                    m.statement,
-                    who_words(index[m.benchmark][0].benchmark_who(index[m.benchmark][1]), p.name),
-                )
-                for m in p.missing
-            ],
-        }
-        for p in figures.priorities
-    ]
+    groups: dict[tuple[str, int, int, tuple[str, ...]], dict[str, Any]] = {}
+    for p in figures.priorities:
+        if (p.country, p.area) not in assessed:
+            continue
+        key = (p.area, p.tier, p.next_tier, tuple(m.benchmark for m in p.missing))
+        if key not in groups:
+            groups[key] = {
+                "countries": [],
+                "area_title": catalogue.area(p.area).title,
+                "tier": p.tier,
+                "tier_name": publication.tier_name(catalogue, p.tier),
+                "next_tier": p.next_tier,
+                "next_tier_name": publication.tier_name(catalogue, p.next_tier),
+                "missing": [
+                    (
+                        m.statement,
+                        who_words(index[m.benchmark][0].benchmark_who(index[m.benchmark][1])),
+                    )
+                    for m in p.missing
+                ],
+            }
+        groups[key]["countries"].append(p.name)
+    return [{**g, "country": ", ".join(g["countries"])} for g in groups.values()]
 
 
 def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     """Return the regional report as of `as_of`; changes from `since` (default: a year earlier).
 
-    `data` keys: grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
+    `data` keys: overview (`summary.Summary`: the first page), grid (rows of (code, name, [AreaStanding])), areas ((id, title) pairs),
     tiers_by_area ({area: {code: tier}}), divergence (per-area dicts: the page's spreads with
-    titles), gaps, blockers, priorities, milestones, changes, notes, status_legend (the marks
+    titles), gaps, blockers (only where evidence says not satisfied), blockers_not_assessed
+    (how many EU-side benchmarks have no such evidence), blocker_groups (the blockers grouped by the countries they hold
+    back), priorities, milestones, changes, notes, status_legend (the marks
     and words of the statuses the grid flags), evidence_by_country ((code, name, [reference
     numbers]) rows).
     """
@@ -141,9 +208,14 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     version = current_version()
     engine = evaluation()
     citations = Citations()
-    explainer = Explainer(catalogue, engine, observations(as_of), citations)
 
-    pages = [country_page.build(catalogue, engine, as_of, code) for code in codes]
+    shown = observations(as_of)
+    plain = {pk: serialize.observation_dict(o) for pk, o in shown.items()}
+    pages = [
+        country_page.build(catalogue, engine, as_of, code, observations=plain) for code in codes
+    ]
+    explainer = Explainer(catalogue, engine, shown, citations)
+
     by_country: dict[str, tuple[AreaStanding, ...]] = {
         page.country.code: tuple(explainer.area_standing(a) for a in page.areas) for page in pages
     }
@@ -159,6 +231,8 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
     note_rows = notes(citations, as_of, None, names)  # cites: before the reference list
     standings = engine.standings(as_of)
 
+    grid = tuple((code, names[code], by_country[code]) for code in codes)
+    blockers, blockers_not_assessed = _blockers(catalogue, figures, len(codes), engine, as_of)
     title = "The Western Balkans’ operational integration with the EU"
     permalink = publication.public_url("/", as_of=as_of.isoformat())
     divergence = _divergence(catalogue, figures.spreads, names)
@@ -182,13 +256,20 @@ def region_report(as_of: dt.date, since: dt.date | None = None) -> Report:
         references=citations.references(),
         tiers=publication.tiers(catalogue),
         data={
-            "grid": tuple((code, names[code], by_country[code]) for code in codes),
+            "grid": grid,
             "areas": [(a.id, a.title) for a in catalogue.areas],
             "tiers_by_area": {a.id: dict(tiers_by_area.get(a.id, {})) for a in catalogue.areas},
             "divergence": divergence,
-            "gaps": _gaps(catalogue, figures),
-            "blockers": _blockers(catalogue, figures, len(codes)),
-            "priorities": _priorities(catalogue, figures),
+            "gaps": _gaps(catalogue, figures, engine, as_of),
+            "blockers": blockers,
+            "blockers_not_assessed": blockers_not_assessed,
+            "blocker_groups": _blocker_groups(blockers, len(codes)),
+            "overview": region_summary(grid, change_rows),
+            "priorities": _priorities(
+                catalogue,
+                figures,
+                {(c, a.area) for c, _n, areas in grid for a in areas if a.assessed},
+            ),
             "changes": change_rows,
             "milestones": milestones(catalogue, standings, as_of, codes),
             "notes": note_rows,

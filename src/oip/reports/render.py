@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from oip.presentation.charts import divergence_chart, render_svg_cached, spec_json, tier_timeline
+from oip.presentation.designation import KOSOVO, KOSOVO_FOOTNOTE
 from oip.presentation.geo import map_svg
 from oip.reports.build import Report
 
@@ -36,6 +37,7 @@ def _svg(markup: str) -> SafeString:
 
 
 def _country_figures(report: Report) -> dict[str, Any]:
+    # The report leaves the timeline empty when no tier changes on it (a flat chart).
     rows = report.data["timeline"]
     if not rows:
         return {"timeline_svg": None}
@@ -43,9 +45,20 @@ def _country_figures(report: Report) -> dict[str, Any]:
     return {"timeline_svg": _svg(render_svg_cached(spec_json(chart)))}
 
 
+def differing_areas(grid: Any) -> set[str]:
+    """Return the areas where the six differ (tier shown, or "not assessed", or status): a map
+    or a chart of an area where every country reads the same carries no information."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for _code, _name, areas in grid:
+        for a in areas:
+            seen.setdefault(a.area, set()).add((a.mark, a.status))
+    return {area for area, values in seen.items() if len(values) > 1}
+
+
 def _region_figures(report: Report) -> dict[str, Any]:
     names = dict(report.countries)
     grid = report.data["grid"]
+    differ = differing_areas(grid)
     statuses_by_area: dict[str, dict[str, str]] = {}
     for code, _, areas in grid:
         for a in areas:
@@ -61,6 +74,7 @@ def _region_figures(report: Report) -> dict[str, Any]:
             )
         )
         for area, title in report.data["areas"]
+        if area in differ
     }
     shorts = {a.area: a.area_short for _, _, areas in grid for a in areas}
     rows = [
@@ -68,15 +82,29 @@ def _region_figures(report: Report) -> dict[str, Any]:
         for area, _ in report.data["areas"]
         for code, tier in report.data["tiers_by_area"][area].items()
     ]
-    divergence_svg = _svg(render_svg_cached(spec_json(divergence_chart(rows)))) if rows else None
-    divergence = [{**row, "map": maps[row["area"]]} for row in report.data["divergence"]]
-    return {"divergence_svg": divergence_svg, "divergence": divergence}
+    divergence_svg = (
+        _svg(render_svg_cached(spec_json(divergence_chart(rows)))) if rows and differ else None
+    )
+    divergence = [{**row, "map": maps.get(row["area"])} for row in report.data["divergence"]]
+    return {
+        "divergence_svg": divergence_svg,
+        "divergence": divergence,
+        "uniform_areas": [row["title"] for row in divergence if row["map"] is None],
+    }
 
 
 def render_html(report: Report) -> str:
     """Return the report as a standalone HTML document (print stylesheet inline)."""
     figures = _country_figures(report) if report.kind == "country" else _region_figures(report)
-    context = {"report": report, "d": report.data, **figures}
+    # Every report names Kosovo: the region's among the six, a country's in the catalogue's
+    # words ("... with all WB6 (including Kosovo)"), so each carries the designation.
+    context = {
+        "report": report,
+        "d": report.data,
+        "kosovo": KOSOVO,
+        "kosovo_footnote": KOSOVO_FOOTNOTE,
+        **figures,
+    }
     return render_to_string(f"reports/{report.kind}.html", context)
 
 

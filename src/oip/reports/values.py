@@ -48,6 +48,8 @@ class Evidence:
     observed_on: str | None
     reference: int | None
     note: str = ""
+    age: str = ""  # "source from 2019, 7 years old" ("" without a dated source)
+    stale: bool = False  # `oip.monitor.pages.values.is_stale`
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,19 @@ class AreaStanding:
     missing: tuple[Evidence, ...]
     missing_words: str  # "3 benchmarks: 1 for Montenegro, 2 for the EU", as on the page
     suspended_by: tuple[str, ...]
+    in_place: tuple[Evidence, ...] = ()  # rows of achieved targets and other met benchmarks
+    achieved: tuple[str, ...] = ()  # ids of the area's achieved targets (any tier)
+    missing_assessed: tuple[Evidence, ...] = ()  # missing rows that have evidence
+    not_assessed: tuple[tuple[str, int], ...] = ()  # (target title, rows) missing, no evidence
+    not_assessed_count: int = 0
+
+    @property
+    def in_place_by_target(self) -> tuple[TargetGroup, ...]:
+        return by_target(self.in_place)
+
+    @property
+    def missing_assessed_by_target(self) -> tuple[TargetGroup, ...]:
+        return by_target(self.missing_assessed)
 
     @property
     def holding_by_target(self) -> tuple[TargetGroup, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from django.db import connection
 
@@ -24,7 +25,10 @@ _evaluations: OrderedDict[tuple[str, str], Evaluation] = OrderedDict()
 
 
 def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservation]:
-    """Return every observation (recorded by `known_at`, if given) as core values.
+    """Return every observation (recorded by `known_at`, if given) as core values, except
+    those superseded by a correction recorded by then (`Observation.supersedes`): a
+    correction takes its observation out from the correction's `recorded_at` on, and as known
+    before it the observation still counts.
 
     This is the engine's whole input, read on every new data version, so it skips the ORM's
     per-row conversions: one plain query returning dates and timestamps as ISO text, each
@@ -40,8 +44,15 @@ def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservati
         columns = "CAST(observed_on AS TEXT), CAST(recorded_at AS TEXT)"
     # Ordered as the (country, benchmark, observed_on) index lies: cheap for the database,
     # and the engine groups and sorts already-ordered runs at C speed.
+    # One query: the few corrections are probed through the index on supersedes_id.
+    corrected = f"SELECT 1 FROM {table} c WHERE c.supersedes_id = {table}.id"  # noqa: S608 - no user input
+    params: list[Any] = []
+    if known_at is not None:
+        corrected += " AND c.recorded_at <= %s"
+        params.append(connection.ops.adapt_datetimefield_value(known_at))
     sql = (
         f"SELECT country_id, benchmark_id, status, {columns}, id FROM {table} "  # noqa: S608 - no user input
+        f"WHERE NOT EXISTS ({corrected}) "
         "ORDER BY country_id, benchmark_id, observed_on"
     )
     days: dict[str, dt.date] = {}
@@ -49,7 +60,7 @@ def load_observations(known_at: dt.datetime | None = None) -> list[CoreObservati
     observations: list[CoreObservation] = []
     append = observations.append
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         while rows := cursor.fetchmany(50_000):
             for country, benchmark, status, observed_on, recorded_at, pk in rows:
                 stamp = stamps.get(recorded_at)

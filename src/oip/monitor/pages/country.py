@@ -1,5 +1,10 @@
-"""A country's page: per area its tier, what holds it, what is missing for the next tier and
-who must act; its tiers over time, its changes, evidence and context notes."""
+"""A country's page: first what is in place (achieved targets, met benchmarks), then per area
+its tier, what is missing for the next tier and who must act, with the context notes on that
+area beside it; its tiers over time, its changes and its evidence.
+
+Every benchmark state shown carries the date it was observed and the age of its source at the
+page's date; stale evidence (`values.is_stale`) is marked. Rows without evidence ("not
+assessed") are counted apart from those with evidence, so a page can fold them away."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality import Evaluation, tier_steps
+from oip.conditionality import Evaluation, Standing, tier_steps
 from oip.conditionality.types import BenchmarkState
 from oip.monitor.pages.evidence import EvidenceRow, Source, evidence_row, source
 from oip.monitor.pages.values import (
@@ -18,11 +23,13 @@ from oip.monitor.pages.values import (
     ChangeRow,
     CountryRef,
     TargetGroup,
+    age_words,
     benchmark_row,
     cell,
     country_refs,
     coverage_counts,
     grouped,
+    is_stale,
     latest_changes,
 )
 from oip.presentation import labels
@@ -35,15 +42,27 @@ TIMELINE_YEARS = 8
 
 
 @dataclass(frozen=True)
-class AreaStanding:
-    """The country's standing in one area, explained."""
+class DatedRow:
+    """A benchmark row with the source its state rests on (None: not among the observations
+    the page was given, or no evidence), the source's date (`published_on`, failing that the
+    day observed), its age in words at the page's date and whether it is stale."""
 
-    cell: Cell
-    next_tier_words: str | None
-    holding: tuple[TargetGroup, ...]
-    missing: tuple[TargetGroup, ...]
-    missing_words: str
-    suspended_by: tuple[BenchmarkRow, ...]
+    row: BenchmarkRow
+    source: Source | None
+    source_on: dt.date | None
+    age_words: str
+    stale: bool
+
+
+@dataclass(frozen=True)
+class DatedGroup:
+    """Dated rows under their target; `achieved` is the engine's verdict on the target."""
+
+    target: str
+    title: str
+    tier: int
+    achieved: bool
+    rows: tuple[DatedRow, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,34 @@ class Note:
     body: str
     noted_on: dt.date | None
     source: Source
+
+
+@dataclass(frozen=True)
+class AreaStanding:
+    """The country's standing in one area, explained.
+
+    `holding` and `missing` are the engine's explanation (`Standing`). `in_place` holds every
+    target of the area that is achieved (all its rows) or has a met benchmark (the met rows
+    only), in catalogue order; `missing_assessed` the missing rows that have evidence and
+    `not_assessed` those without (`not_assessed_count` of them); `notes` the context notes
+    on this area."""
+
+    cell: Cell
+    next_tier_words: str | None
+    holding: tuple[TargetGroup, ...]
+    missing: tuple[TargetGroup, ...]
+    missing_words: str
+    suspended_by: tuple[BenchmarkRow, ...]
+    in_place: tuple[DatedGroup, ...] = ()
+    missing_assessed: tuple[DatedGroup, ...] = ()
+    not_assessed: tuple[TargetGroup, ...] = ()
+    not_assessed_count: int = 0
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def achieved(self) -> tuple[DatedGroup, ...]:
+        """The achieved targets of the area."""
+        return tuple(g for g in self.in_place if g.achieved)
 
 
 @dataclass(frozen=True)
@@ -86,6 +133,25 @@ class CountryPage:
     notes: tuple[Note, ...]
     changes: tuple[ChangeRow, ...]
     timeline: tuple[TimelinePoint, ...]
+    general_notes: tuple[Note, ...] = ()
+
+    @property
+    def achieved(self) -> tuple[tuple[str, DatedGroup], ...]:
+        """Every achieved target as (area short name, group), areas in catalogue order."""
+        return tuple((a.cell.area_short, g) for a in self.areas for g in a.achieved)
+
+    @property
+    def met_count(self) -> int:
+        """How many benchmarks are met (rows of `in_place` with status `met`)."""
+        return sum(r.row.status == "met" for a in self.areas for g in a.in_place for r in g.rows)
+
+    @property
+    def timeline_moves(self) -> bool:
+        """Whether some area's tier changes on the timeline (a flat chart says nothing)."""
+        tiers: dict[str, set[int]] = {}
+        for p in self.timeline:
+            tiers.setdefault(p.area, set()).add(p.tier)
+        return any(len(t) > 1 for t in tiers.values())
 
 
 def missing_words(states: Sequence[BenchmarkState], country_name: str) -> str:
@@ -150,6 +216,95 @@ def note(plain: Mapping[str, Any]) -> Note:
     )
 
 
+def observation_ids(
+    catalogue: Catalogue, evaluation: Evaluation, as_of: dt.date, code: str
+) -> frozenset[int]:
+    """Return the ids of the observations the benchmark states of `code` rest on at `as_of`
+    (what the reader fetches for `build`'s `observations`). KeyError for an unknown country."""
+    if code not in catalogue.country_codes():
+        raise KeyError(code)
+    return frozenset(
+        state.observation_id
+        for area in catalogue.areas
+        for state in evaluation.benchmark_states(code, area.id, as_of)
+        if state.observation_id is not None
+    )
+
+
+def dated_row(
+    row: BenchmarkRow, observations: Mapping[int, Mapping[str, Any]], as_of: dt.date
+) -> DatedRow:
+    """Return `row` with its source (from `observations`, plain shapes by id) and its age."""
+    plain = observations.get(row.observation_id) if row.observation_id is not None else None
+    found = source(plain["source"]) if plain is not None else None
+    source_on = (found.published_on if found else None) or row.observed_on
+    return DatedRow(
+        row=row,
+        source=found,
+        source_on=source_on,
+        age_words=age_words(source_on, as_of),
+        stale=is_stale(as_of, source_on, row.lapsed_on),
+    )
+
+
+def _dated_groups(
+    groups: Sequence[TargetGroup],
+    achieved: Mapping[str, bool],
+    observations: Mapping[int, Mapping[str, Any]],
+    as_of: dt.date,
+) -> tuple[DatedGroup, ...]:
+    return tuple(
+        DatedGroup(
+            g.target,
+            g.title,
+            g.tier,
+            achieved.get(g.target, False),
+            tuple(dated_row(r, observations, as_of) for r in g.rows),
+        )
+        for g in groups
+        if g.rows
+    )
+
+
+def _area_standing(
+    catalogue: Catalogue,
+    evaluation: Evaluation,
+    standing: Standing,
+    coverage: Mapping[tuple[str, str], tuple[int, int]],
+    name: str,
+    observations: Mapping[int, Mapping[str, Any]],
+    notes: Sequence[Note],
+) -> AreaStanding:
+    code, as_of = standing.country, standing.as_of
+    states = evaluation.benchmark_states(code, standing.area, as_of)
+    achieved = {
+        t: evaluation.achieved(code, t, as_of) for t in dict.fromkeys(s.target for s in states)
+    }
+    placed = [s for s in states if achieved[s.target] or s.status == "met"]
+    with_evidence = [s for s in standing.missing if s.status != "unknown"]
+    without = [s for s in standing.missing if s.status == "unknown"]
+    return AreaStanding(
+        cell=cell(catalogue, standing, coverage),
+        next_tier_words=(
+            labels.tier_words(catalogue, standing.next_tier) if standing.next_tier else None
+        ),
+        holding=grouped(catalogue, standing.holding, name),
+        missing=grouped(catalogue, standing.missing, name),
+        missing_words=missing_words(standing.missing, name),
+        suspended_by=tuple(
+            benchmark_row(catalogue, evaluation.benchmark_state(code, b, as_of), name)
+            for b in standing.suspended_by
+        ),
+        in_place=_dated_groups(grouped(catalogue, placed, name), achieved, observations, as_of),
+        missing_assessed=_dated_groups(
+            grouped(catalogue, with_evidence, name), achieved, observations, as_of
+        ),
+        not_assessed=grouped(catalogue, without, name),
+        not_assessed_count=len(without),
+        notes=tuple(n for n in notes if n.area == standing.area),
+    )
+
+
 def build(
     catalogue: Catalogue,
     evaluation: Evaluation,
@@ -160,6 +315,7 @@ def build(
     evidence: Sequence[Mapping[str, Any]] = (),
     evidence_count: int = 0,
     notes: Sequence[Mapping[str, Any]] = (),
+    observations: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> CountryPage:
     """Return the page of the country `code` at `as_of`. KeyError for an unknown country.
 
@@ -167,38 +323,31 @@ def build(
     `oip.evidence.serialize`: `evidence` the newest observations up to `as_of` (only the first
     EVIDENCE_SHOWN are kept), `evidence_count` how many there are in all, `notes` the context
     notes for the country up to `as_of`, `first_observed` its earliest observation (the start
-    of the timeline).
+    of the timeline), `observations` the observations the benchmark states rest on by id
+    (`observation_ids`; default: those among `evidence`) for the sources and their age.
     """
     names = {c.code: c.name for c in catalogue.countries}
     if code not in names:
         raise KeyError(code)
     name = names[code]
     coverage = coverage_counts(catalogue, evaluation, as_of, countries=[code])
-    areas = []
-    for s in evaluation.standings(as_of, countries=[code]):
-        areas.append(
-            AreaStanding(
-                cell=cell(catalogue, s, coverage),
-                next_tier_words=(
-                    labels.tier_words(catalogue, s.next_tier) if s.next_tier else None
-                ),
-                holding=grouped(catalogue, s.holding, name),
-                missing=grouped(catalogue, s.missing, name),
-                missing_words=missing_words(s.missing, name),
-                suspended_by=tuple(
-                    benchmark_row(catalogue, evaluation.benchmark_state(code, b, as_of), name)
-                    for b in s.suspended_by
-                ),
-            )
-        )
+    if observations is None:
+        observations = {o["id"]: o for o in evidence}
+    all_notes = tuple(note(n) for n in notes)
+    area_ids = {a.id for a in catalogue.areas}
+    areas = tuple(
+        _area_standing(catalogue, evaluation, s, coverage, name, observations, all_notes)
+        for s in evaluation.standings(as_of, countries=[code])
+    )
     return CountryPage(
         as_of=as_of,
         country=CountryRef(code, name),
         countries=country_refs(catalogue),
-        areas=tuple(areas),
+        areas=areas,
         evidence=tuple(evidence_row(catalogue, o) for o in evidence[:EVIDENCE_SHOWN]),
         evidence_count=evidence_count,
-        notes=tuple(note(n) for n in notes),
+        notes=all_notes,
         changes=latest_changes(catalogue, evaluation, as_of, country=code, limit=CHANGES_SHOWN),
         timeline=timeline(catalogue, evaluation, code, as_of, first_observed),
+        general_notes=tuple(n for n in all_notes if n.area not in area_ids),
     )

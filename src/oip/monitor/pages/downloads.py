@@ -15,15 +15,22 @@ DATASETS: tuple[tuple[str, str], ...] = (
     ("evidence", "Every dated, sourced observation up to the date, with its source."),
     ("catalogue", "The Menu: areas, targets, benchmarks, bodies, instruments and milestones."),
 )
-FORMATS = ("csv", "json")
+# zip: the CSV and a README with the citation (what a reader saves); csv: the plain CSV (with a
+# byte-order mark for Excel); json: the data with its citation inside.
+FORMATS: tuple[tuple[str, str], ...] = (
+    ("zip", "CSV and README (citation, licence), zipped"),
+    ("csv", "CSV"),
+    ("json", "JSON"),
+)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A download link: its format in capitals and its path with `as_of`."""
+    """A download link: its format in capitals, its path with `as_of` and what it holds."""
 
     format: str
     url: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -73,11 +80,12 @@ def build(
     files = []
     for dataset, description in DATASETS:
         links = tuple(
-            Link(fmt.upper(), f"/downloads/{dataset}.{fmt}?as_of={as_of.isoformat()}")
-            for fmt in FORMATS
+            Link(fmt.upper(), f"/downloads/{dataset}.{fmt}?as_of={as_of.isoformat()}", label)
+            for fmt, label in FORMATS
         )
+        json_url = f"/downloads/{dataset}.json?as_of={as_of.isoformat()}"
         line = citation(
-            catalogue, dataset, as_of, links[1].url, retrieved=retrieved, public_url=public_url
+            catalogue, dataset, as_of, json_url, retrieved=retrieved, public_url=public_url
         )
         files.append(DownloadFile(dataset, description, links, line))
     return DownloadsPage(as_of=as_of, files=tuple(files))

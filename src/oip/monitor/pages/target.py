@@ -1,5 +1,6 @@
-"""A target's page: its benchmarks and, per country, each benchmark's status with the
-observation it rests on and that observation's source."""
+"""A target's page: its benchmarks and one matrix of countries x benchmarks, each cell the
+benchmark's state in the country with the observation it rests on and that observation's
+source."""
 
 from __future__ import annotations
 
@@ -96,6 +97,17 @@ class TargetPage:
     as_of: dt.date
     target: TargetInfo
     countries: tuple[TargetCountry, ...]
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The benchmark states the matrix shows, in vocabulary order (for its legend)."""
+        shown = {item.row.status for c in self.countries for item in c.rows}
+        return tuple(s for s in labels.BENCHMARK_STATUS if s in shown)
+
+    @property
+    def observed_count(self) -> int:
+        """How many cells of the matrix rest on an observation."""
+        return sum(item.observation is not None for c in self.countries for item in c.rows)
 
 
 def observation_ids(

@@ -340,3 +340,35 @@ def latest_changes(
     if limit is not None:
         found = found[:limit]
     return tuple(change_row(catalogue, c) for c in found)
+
+
+# -- the age of evidence -----------------------------------------------------------------------
+
+#: A source at least this many whole years old at the page's date is marked stale.
+STALE_AFTER_YEARS = 3
+
+
+def years_between(earlier: dt.date, later: dt.date) -> int:
+    """Return the whole years from `earlier` to `later` (0 when `later` is not after it)."""
+    years = later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+    return max(years, 0)
+
+
+def is_stale(as_of: dt.date, source_on: dt.date | None, lapsed_on: dt.date | None = None) -> bool:
+    """Return whether evidence is stale at `as_of`: its source (`source_on`: published, or
+    failing that observed) is at least STALE_AFTER_YEARS whole years old, or it has lapsed
+    (its validity passed on `lapsed_on`, on or before `as_of`). No source: not stale (nothing
+    to age)."""
+    if lapsed_on is not None and lapsed_on <= as_of:
+        return True
+    return source_on is not None and years_between(source_on, as_of) >= STALE_AFTER_YEARS
+
+
+def age_words(source_on: dt.date | None, as_of: dt.date) -> str:
+    """Return "source from 2019, 7 years old" ("less than a year old" under one year; "" with
+    no date)."""
+    if source_on is None:
+        return ""
+    years = years_between(source_on, as_of)
+    age = "less than a year old" if years < 1 else f"{years} year{'s' if years != 1 else ''} old"
+    return f"source from {source_on.year}, {age}"

@@ -1,8 +1,10 @@
-"""The change feed: as a page (filterable by country, area and start date) and as Atom."""
+"""The change list — changes of standing and evidence events — as a page and as Atom, both
+narrowed by `?kind=standing|evidence`, `?country=`, `?area=` and `?since=`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -12,94 +14,181 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from oip.catalogue.fetch import current_catalogue
-from oip.monitor import reads
-from oip.monitor.pages.values import ChangeRow
+from oip.monitor import events
+from oip.monitor.pages.changes import EVENT_CATEGORIES, Event, EventCategory, EvidenceEvent
 from oip.monitor.views.common import BadDate, error_page, frame, monitor_page, parse_as_of
 from oip.site import dates
 
 FEED_ITEMS = 50
 
 
-@monitor_page
-def changes(request: HttpRequest, as_of: dt.date) -> HttpResponse:
-    """Every change of standing up to `as_of`, newest first; `?country=`, `?area=`, `?since=`
-    narrow it (an unknown one is a 400 with the reason)."""
+class BadFilter(ValueError):
+    """A filter of the change list names nothing; `title` and the message say why."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(message)
+        self.title = title
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The change list's filters (None: not narrowed)."""
+
+    category: EventCategory | None
+    country: str | None
+    area: str | None
+    since: dt.date | None
+
+
+def filters(request: HttpRequest) -> Filters:
+    """Return the filters of `request`; BadFilter for an unknown kind, country or area or a
+    malformed `since`."""
     catalogue = current_catalogue()
+    kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None
     area = request.GET.get("area") or None
     since_raw = request.GET.get("since") or None
+    if kind is not None and kind not in EVENT_CATEGORIES:
+        allowed = ", ".join(EVENT_CATEGORIES)
+        raise BadFilter("Unknown kind", f"There is no kind “{kind}”: use one of {allowed}.")
     if country is not None and country not in catalogue.country_codes():
-        return error_page(request, 400, "Unknown country", f"There is no country “{country}”.")
+        raise BadFilter("Unknown country", f"There is no country “{country}”.")
     if area is not None and area not in {a.id for a in catalogue.areas}:
-        return error_page(request, 400, "Unknown area", f"There is no area “{area}”.")
+        raise BadFilter("Unknown area", f"There is no area “{area}”.")
     try:
         since = dates.parse_date(since_raw, name="since") if since_raw else None
     except dates.DateRefused as refused:
-        return error_page(request, 400, "That date cannot be used", str(refused))
-    page = reads.changes(as_of, since=since, country=country, area=area)
+        raise BadFilter("That date cannot be used", str(refused)) from None
+    return Filters(kind, country, area, since)
+
+
+@monitor_page
+def changes(request: HttpRequest, as_of: dt.date) -> HttpResponse:
+    """Every change of standing and the latest evidence events up to `as_of`, newest first;
+    the filters narrow them (an unknown one is a 400 with the reason)."""
+    try:
+        chosen = filters(request)
+    except BadFilter as bad:
+        return error_page(request, 400, bad.title, str(bad))
+    page = events.changes(
+        as_of,
+        category=chosen.category,
+        since=chosen.since,
+        country=chosen.country,
+        area=chosen.area,
+    )
     return render(request, "monitor/changes.html", frame(request, as_of, nav="changes", data=page))
 
 
-class ChangesFeed(Feed):  # type: ignore[type-arg]
-    """The changes of standing as Atom, newest first (the FEED_ITEMS latest up to `as_of`)."""
+class ChangesAtom(Atom1Feed):
+    """Atom whose `updated` is the newest entry's date, or the earliest date OIP shows when
+    there is no entry — never the time of the request (a feed reader would see news daily)."""
 
-    feed_type = Atom1Feed
-    title = "OIP: changes of standing"
+    def latest_post_date(self) -> dt.datetime:
+        if self.items:
+            return super().latest_post_date()
+        return dt.datetime.combine(dates.EARLIEST, dt.time.min, tzinfo=dt.UTC)
+
+
+class ChangesFeed(Feed):  # type: ignore[type-arg]
+    """The change list as Atom, newest first (the FEED_ITEMS latest up to `as_of`)."""
+
+    feed_type = ChangesAtom
+    title = "OIP: changes of standing and new evidence"
     subtitle = (
         "Each Western Balkan country's tier per policy area: advances, notices, falls, "
-        "suspensions and restorations, from dated and sourced evidence."
+        "suspensions and restorations, and the dated, sourced evidence they come from."
     )
     author_name = "Operational Integration Platform"
 
-    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dt.date:
-        return parse_as_of(request)
+    def __init__(self, as_of: dt.date, chosen: Filters) -> None:
+        # One feed object per request: the date and filters are checked before it is made.
+        super().__init__()
+        self.chosen = (as_of, chosen)
 
-    def link(self, as_of: dt.date) -> str:
+    def get_object(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> tuple[dt.date, Filters]:
+        return self.chosen
+
+    def link(self, obj: tuple[dt.date, Filters]) -> str:
         return reverse("monitor:changes")
 
-    def items(self, as_of: dt.date) -> tuple[ChangeRow, ...]:
-        return reads.changes(as_of, limit=FEED_ITEMS).changes
+    def items(self, obj: tuple[dt.date, Filters]) -> tuple[Event, ...]:
+        as_of, chosen = obj
+        return events.changes(
+            as_of,
+            category=chosen.category,
+            since=chosen.since,
+            country=chosen.country,
+            area=chosen.area,
+            limit=FEED_ITEMS,
+        ).events
 
-    def item_title(self, item: ChangeRow) -> str:
+    def item_title(self, item: Event) -> str:
+        if item.standing is not None:
+            c = item.standing
+            return (
+                f"{c.country_name}, {c.area_short}: {c.kind_words} "
+                f"({c.tier_before_words} → {c.tier_after_words})"
+            )
+        e = _evidence(item)
+        return f"{e.country_name}, {e.area_short}: {e.kind_words} ({e.status_words})"
+
+    def item_description(self, item: Event) -> str:
+        if item.standing is not None:
+            c = item.standing
+            causes = "; ".join(b.statement for b in c.cause) or "no benchmark named"
+            return (
+                f"On {c.on.isoformat()}, {c.country_name}'s standing in "
+                f"{c.area_title} {c.kind_words}: {c.tier_before_words} → "
+                f"{c.tier_after_words}. Because of: {causes}."
+            )
+        e = _evidence(item)
         return (
-            f"{item.country_name}, {item.area_short}: {item.kind_words} "
-            f"({item.tier_before_words} → {item.tier_after_words})"
+            f"On {e.on.isoformat()}, OIP recorded that in {e.country_name} “{e.statement}” "
+            f"({e.benchmark}) was {e.status_words} as observed on {e.observed_on.isoformat()}."
         )
 
-    def item_description(self, item: ChangeRow) -> str:
-        causes = "; ".join(c.statement for c in item.cause) or "no benchmark named"
-        return (
-            f"On {item.on.isoformat()}, {item.country_name}'s standing in "
-            f"{item.area_title} {item.kind_words}: {item.tier_before_words} → "
-            f"{item.tier_after_words}. Because of: {causes}."
-        )
+    def item_link(self, item: Event) -> str:
+        if item.standing is not None:
+            c = item.standing
+            url = reverse("monitor:country", args=[c.country])
+            return f"{url}?as_of={c.on.isoformat()}#area-{c.area}"
+        e = _evidence(item)
+        return f"{reverse('monitor:target', args=[e.target])}?as_of={e.observed_on.isoformat()}"
 
-    def item_link(self, item: ChangeRow) -> str:
-        url = reverse("monitor:country", args=[item.country])
-        return f"{url}?as_of={item.on.isoformat()}#area-{item.area}"
-
-    def item_guid(self, item: ChangeRow) -> str:
-        return (
-            f"tag:oip,{item.on.isoformat()}:{item.country}/{item.area}/"
-            f"{item.kind}/{item.tier_before}-{item.tier_after}"
-        )
+    def item_guid(self, item: Event) -> str:
+        if item.standing is not None:
+            c = item.standing
+            return (
+                f"tag:oip,{c.on.isoformat()}:{c.country}/{c.area}/"
+                f"{c.kind}/{c.tier_before}-{c.tier_after}"
+            )
+        e = _evidence(item)
+        return f"tag:oip,{e.on.isoformat()}:evidence/{e.kind}/{e.observation}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: ChangeRow) -> dt.datetime:
+    def item_pubdate(self, item: Event) -> dt.datetime:
+        if item.evidence is not None:
+            return item.evidence.at
         return dt.datetime.combine(item.on, dt.time.min, tzinfo=dt.UTC)
 
-    def item_updateddate(self, item: ChangeRow) -> dt.datetime:
+    def item_updateddate(self, item: Event) -> dt.datetime:
         return self.item_pubdate(item)
 
 
-_feed = ChangesFeed()
+def _evidence(item: Event) -> EvidenceEvent:
+    assert item.evidence is not None  # an event is a change of standing or an evidence event
+    return item.evidence
 
 
 def changes_feed(request: HttpRequest) -> HttpResponse:
-    """The Atom feed; a bad `as_of` is a plain-text 400 (feed readers show the text)."""
+    """The Atom feed; a bad `as_of` or filter is a plain-text 400 (feed readers show it)."""
     try:
-        parse_as_of(request)
-    except BadDate as exc:
+        as_of = parse_as_of(request)
+        chosen = filters(request)
+    except (BadDate, BadFilter) as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    return _feed(request)
+    return ChangesFeed(as_of, chosen)(request)

@@ -1,5 +1,9 @@
 """What every monitor page shares: the `as_of` date, the page frame and the error pages.
 
+Citations and permalinks name the host the request came to (`request.build_absolute_uri`,
+checked against ALLOWED_HOSTS by Django) unless `OIP_PUBLIC_URL` is set; the page cache is
+therefore keyed by host as well as by URL.
+
 Decision: a malformed or out-of-range `?as_of=` answers **400** with a page that says what
 was wrong and offers the date control again, rather than silently showing today: a citation
 must never show a different date from the one its URL asks for.
@@ -21,9 +25,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from oip.catalogue.fetch import CatalogueNotLoaded
+from oip.monitor.freshness import data_dates
+from oip.presentation.designation import KOSOVO, KOSOVO_NOTE
 from oip.site import dates
 from oip.site.clock import today
-from oip.standings.version import data_version, last_updated
+from oip.standings.version import data_version
 
 P = ParamSpec("P")
 
@@ -46,9 +52,23 @@ def parse_as_of(request: HttpRequest) -> dt.date:
         raise BadDate(str(refused)) from None
 
 
+def public_base(request: HttpRequest) -> str:
+    """Return the scheme and host that citations and permalinks start with, without a
+    trailing slash: `OIP_PUBLIC_URL` if set, else the host this request came to."""
+    if settings.OIP_PUBLIC_URL_SET:
+        return str(settings.OIP_PUBLIC_URL)
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# What every page's frame carries whatever the date: Kosovo's code (to mark the name with an
+# asterisk) and its designation footnote (printed once, in the footer).
+SHARED: dict[str, Any] = {"kosovo": KOSOVO, "kosovo_note": KOSOVO_NOTE}
+
+
 def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
     """Return the context every page's frame needs: the date control, 'as of', 'data last
-    updated' and a permalink (this URL with `as_of` made explicit)."""
+    updated' (the newest recorded evidence and the newest observed fact) and a permalink
+    (this URL with `as_of` made explicit, on the public base)."""
     params = request.GET.copy()
     params["as_of"] = as_of.isoformat()
     # Hidden fields of the date form: the page's other parameters survive a date change.
@@ -57,14 +77,15 @@ def frame(request: HttpRequest, as_of: dt.date, **extra: Any) -> dict[str, Any]:
         "as_of": as_of,
         "today": today(),
         "is_today": as_of == today(),
-        "last_updated": last_updated(),
-        "permalink": f"{settings.OIP_PUBLIC_URL}{request.path}?{params.urlencode()}",
+        "data_dates": data_dates(),
+        "permalink": f"{public_base(request)}{request.path}?{params.urlencode()}",
         "kept_params": kept,
         # Links between pages carry the date only when it is not today, so that browsing
         # "today" stays live while a dated page links to the same date everywhere.
         "as_of_query": "" if as_of == today() else f"?as_of={as_of.isoformat()}",
         "as_of_explicit": f"?as_of={as_of.isoformat()}",
         "as_of_amp": "" if as_of == today() else f"&as_of={as_of.isoformat()}",
+        **SHARED,
         **extra,
     }
 
@@ -75,8 +96,9 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
         "as_of": today(),
         "today": today(),
         "is_today": True,
-        "last_updated": None,
+        "data_dates": None,
         "permalink": None,
+        **SHARED,
         "kept_params": [],
         "as_of_query": "",
         "as_of_amp": "",
@@ -91,7 +113,8 @@ PAGE_TTL = 3600
 
 
 def _page_key(request: HttpRequest) -> str | None:
-    """The cache key of a whole public page: its URL, today's date and the data version.
+    """The cache key of a whole public page: its host and URL, today's date and the data
+    version (the host because permalinks and citations name it).
 
     Pages are the same for every reader (public, no login, no forms that post), so the
     rendered bytes are reused until the next import changes the data version. A page that
@@ -101,7 +124,8 @@ def _page_key(request: HttpRequest) -> str | None:
         version = data_version()
     except CatalogueNotLoaded:
         return None
-    digest = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()[:32]
+    address = f"{public_base(request)}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
     return f"page:{version}:{today().isoformat()}:{request.method}:{digest}"
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oip.catalogue.fetch import current_catalogue
 from oip.monitor import figures, reads
+from oip.monitor.pages.values import STALE_AFTER_YEARS
 from oip.monitor.views.common import frame, monitor_page
 
 
@@ -25,6 +26,7 @@ def country(request: HttpRequest, as_of: dt.date, code: str) -> HttpResponse:
         as_of,
         data=page,
         nav="country",
+        stale_years=STALE_AFTER_YEARS,
         timeline_svg=figures.chart_svg("timeline", [p.as_row() for p in page.timeline]),
         # The chart's download URLs differ only by extension: pass the common stem.
         timeline_url=reverse("monitor:timeline", args=[code, "svg"]).removesuffix(".svg"),

@@ -9,9 +9,18 @@ from django.shortcuts import render
 
 from oip.monitor import reads
 from oip.monitor.views.common import frame, monitor_page
+from oip.presentation import labels
 
 
 @monitor_page
 def target(request: HttpRequest, as_of: dt.date, target: str) -> HttpResponse:
     page = reads.target(target, as_of)
-    return render(request, "monitor/target.html", frame(request, as_of, data=page, nav="target"))
+    context = frame(
+        request,
+        as_of,
+        data=page,
+        nav="target",
+        status_legend=[labels.BENCHMARK_STATUS[s] for s in page.statuses],
+        observed_count=page.observed_count,
+    )
+    return render(request, "monitor/target.html", context)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import json
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.management.base import BaseCommand, CommandError
 
 from oip.conditionality.present import table
+from oip.region import who_must_act
 from oip.site.arguments import date_arg, datetime_arg, today
 from oip.standings.standing import standings_data
+
+#: Who must act, in the table's few words.
+WHO_SHORT = {"eu": "EU", "country": "country", "joint": "joint"}
 
 
 class Command(BaseCommand):
@@ -125,11 +129,17 @@ def _evidence(assessed: dict[str, int]) -> str:
     return f"{assessed['with_evidence']}/{assessed['benchmarks']} assessed"
 
 
+class _Missing(NamedTuple):
+    who: str
+    status: str
+
+
 def _missing_summary(missing: list[dict[str, Any]]) -> str:
+    """ "3 (2 not assessed; 1 EU, 2 joint)": who must act counted by the core's one rule."""
     if not missing:
         return "-"
-    unknown = sum(1 for m in missing if m["status"] == "unknown")
+    counts = who_must_act(_Missing(m["who"], m["status"]) for m in missing)
+    parties = ", ".join(f"{counts.count(who)} {WHO_SHORT[who]}" for who in counts.acting)
     expired = sum(1 for m in missing if m["status"] == "expired")
-    eu = sum(1 for m in missing if m["who"] in ("eu", "joint"))
-    renew = f", {expired} expired" if expired else ""
-    return f"{len(missing)} ({unknown} not assessed{renew}, {eu} need the EU)"
+    renew = f"; {expired} expired" if expired else ""
+    return f"{counts.total} ({counts.not_assessed} not assessed{renew}; {parties})"
