@@ -125,8 +125,10 @@ def test_standing_table_reads_for_a_person() -> None:
         "11/13",
         "assessed",
     ]
-    # Who must act, by the core's one rule: eu, country and joint counted apart.
-    assert " ".join(lines[2].split()[9:]) == "1 (0 not assessed; 1 country)"
+    # Who must act, by the core's one rule: eu, country and joint counted apart. Missing under
+    # catalogue 2026.2: the C2 response times (not assessed) and the breached case-coordination
+    # information handling, both the country's.
+    assert " ".join(lines[2].split()[10:]) == "2 (1 not assessed; 2 country)"
 
 
 def test_known_at_before_any_import_shows_nothing() -> None:
