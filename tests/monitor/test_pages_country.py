@@ -348,21 +348,26 @@ def test_country_page_splits_missing_with_and_without_evidence(dated: country.Co
         reachable.row.status_words,
         reachable.row.lapsed_on,
         reachable.stale,
-    ) == ("eppo.contact-points.reachable", "not_met", "not met", dt.date(2025, 1, 9), True)
-    assert eppo.not_assessed_count == 5
+    ) == (
+        "eppo.contact-points.reachable",
+        "expired",  # needs renewing: never "not met"
+        "expired (needs renewing)",
+        dt.date(2025, 1, 9),
+        True,
+    )
+    # Catalogue 2026.2: the information-handling benchmarks are presumed (no breach recorded),
+    # so not missing; the C2 response times are.
+    assert eppo.not_assessed_count == 4
     assert [(g.target, [r.benchmark for r in g.rows]) for g in eppo.not_assessed] == [
         (
             "eppo.regular-liaison",
             [
                 "eppo.regular-liaison.in-place",
                 "eppo.regular-liaison.used",
-                "eppo.regular-liaison.information-handling",
+                "eppo.regular-liaison.response-times",
             ],
         ),
-        (
-            "eppo.case-coordination",
-            ["eppo.case-coordination.cases", "eppo.case-coordination.information-handling"],
-        ),
+        ("eppo.case-coordination", ["eppo.case-coordination.cases"]),
     ]
     # the split covers the engine's missing list exactly
     assert sum(len(g.rows) for g in eppo.missing) == 1 + eppo.not_assessed_count

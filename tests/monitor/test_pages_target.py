@@ -160,6 +160,10 @@ def test_target_matrix_is_countries_by_benchmarks_with_its_legend(
     )
     assert [[(i.row.status, i.row.observed_on) for i in c.rows] for c in later.countries][3] == [
         ("met", dt.date(2024, 1, 10)),
-        ("not_met", dt.date(2024, 1, 10)),  # the lapsed reachability test
+        ("expired", dt.date(2024, 1, 10)),  # the lapsed reachability test: never "not met"
+        ("presumed", None),  # C1 information handling: no breach recorded
     ]
-    assert (later.statuses, later.observed_count) == (("met", "not_met", "unknown"), 0)
+    assert (later.statuses, later.observed_count) == (
+        ("met", "expired", "presumed", "unknown"),
+        0,
+    )

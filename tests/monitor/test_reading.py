@@ -109,7 +109,7 @@ def test_a_set_public_url_wins_over_the_host(client: Client, recorded: None, set
     )
     json_file = get(client, "/downloads/catalogue.json", HTTP_HOST="localhost:9000")
     assert json_file.json()["citation"] == (
-        "OIP, catalogue 2026.1, retrieved 2026-06-20, "
+        "OIP, catalogue 2026.2, retrieved 2026-06-20, "
         "https://oip.example.eu/downloads/catalogue.json?as_of=2026-06-20"
     )
 

@@ -19,7 +19,7 @@ from oip.monitor.pages import country as country_page
 from oip.monitor.pages import region as region_page
 from oip.monitor.pages.values import latest_changes
 from oip.presentation.labels import STANDING_STATUS, who_words
-from oip.region import leaders, trailing, year_earlier
+from oip.region import EU_SIDE, leaders, trailing, year_earlier
 from oip.reports import publication
 from oip.reports.citations import Citations, notes, observations
 from oip.reports.explain import Explainer, milestones
@@ -95,7 +95,9 @@ def _gaps(
                 "tier_name": publication.tier_name(catalogue, g.tier),
                 "achieved_by": [c.name for c in g.achieved_by],
                 "left_out": [c.name for c in g.left_out if c.code in evidenced],
-                "not_assessed": [c.name for c in g.left_out if c.code not in evidenced],
+                "not_assessed": [
+                    c.name for c in (*g.not_assessed, *g.left_out) if c.code not in evidenced
+                ],
             }
         )
     return rows
@@ -116,9 +118,18 @@ def _blockers(
 ) -> tuple[list[dict[str, Any]], int]:
     """Benchmarks missing for a next tier where the EU must act, alone or jointly, each with
     the countries for which evidence says it is not satisfied (`UNSATISFIED`, not lapsed);
-    and how many such benchmarks have no such evidence for any country (left out)."""
+    and how many such benchmarks have no such evidence for any country (left out: the core's
+    blockers already leave them out, so they are counted from the standings' missing ones)."""
     rows = []
-    unassessed = 0
+    listed = {b.benchmark for b in figures.blockers}
+    unassessed = len(
+        {
+            state.benchmark
+            for standing in engine.standings(as_of)
+            for state in standing.missing
+            if state.who in EU_SIDE and state.benchmark not in listed
+        }
+    )
     for b in figures.blockers:
         states = [(c, engine.benchmark_state(c.code, b.benchmark, as_of)) for c in b.countries]
         held = [c.name for c, st in states if st.status in UNSATISFIED and st.lapsed_on is None]

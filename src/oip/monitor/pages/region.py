@@ -96,6 +96,7 @@ class Gap:
     tier: int
     achieved_by: tuple[CountryRef, ...]
     left_out: tuple[CountryRef, ...]
+    not_assessed: tuple[CountryRef, ...] = ()  # no evidence on the target: not "left out"
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def gaps(catalogue: Catalogue, standings: Sequence[Standing]) -> tuple[Gap, ...]
             tier=g.tier,
             achieved_by=country_refs(catalogue, g.achieved_by),
             left_out=country_refs(catalogue, g.left_out),
+            not_assessed=country_refs(catalogue, g.not_assessed),
         )
         for g in rules.uniformity_gaps(catalogue, standings)
     )
