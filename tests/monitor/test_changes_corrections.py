@@ -46,3 +46,15 @@ def test_the_feed_says_the_corrected_observation_no_longer_counts(tmp_path: Path
 
     assert feed.count("This corrects the observation of 2018-11-01, which no longer counts") == 1
     assert "correction recorded" in feed
+
+
+def test_the_country_page_strikes_a_superseded_observation_through(tmp_path: Path) -> None:
+    _correct(tmp_path)
+    wrong, fix = Observation.objects.filter(benchmark_id=BENCHMARK).order_by("recorded_at")
+
+    page = Client().get("/countries/ME/").content.decode()
+
+    assert f'<tr id="obs-{wrong.pk}" class="superseded">' in page
+    assert "<del>2018-11-01</del>" in page
+    assert f'Superseded: <a href="#obs-{fix.pk}">see its correction</a>' in page
+    assert f'<tr id="obs-{fix.pk}">' in page
