@@ -31,7 +31,14 @@ def recorded(
     if since:
         rows = rows.filter(recorded_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC))
     found = rows.order_by("-recorded_at", "-id").values_list(
-        "id", "country_id", "benchmark_id", "status", "observed_on", "recorded_at"
+        "id",
+        "country_id",
+        "benchmark_id",
+        "status",
+        "observed_on",
+        "recorded_at",
+        "supersedes_id",
+        "supersedes__observed_on",
     )[:count]
     return tuple(changes_page.Recorded(*row) for row in found)
 

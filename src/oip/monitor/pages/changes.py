@@ -34,7 +34,10 @@ EVENT_CATEGORIES: Final[tuple[EventCategory, ...]] = get_args(EventCategory)
 
 #: Evidence events: kind -> (mark, words).
 EVIDENCE_EVENT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
-    {"recorded": ("+", "evidence recorded")}
+    {
+        "recorded": ("+", "evidence recorded"),
+        "superseded": ("↺", "correction recorded"),
+    }
 )
 
 #: At most this many evidence events are listed (newest recorded first); the evidence
@@ -52,6 +55,8 @@ class Recorded:
     status: str
     observed_on: dt.date
     recorded_at: dt.datetime
+    supersedes: int | None = None
+    supersedes_observed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class EvidenceEvent:
     status_mark: str
     status_words: str
     observed_on: dt.date
+    supersedes: int | None = None
+    supersedes_observed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,15 @@ class ChangesPage:
 
 
 def evidence_event(catalogue: Catalogue, row: Recorded) -> EvidenceEvent:
-    """Return the `recorded` event of the observation `row`, with its words."""
+    """Return the event of the observation `row`, with its words: `superseded` when the row is
+    a correction of an earlier observation (which stops counting from this moment), else
+    `recorded`."""
     target, benchmark = benchmark_index(catalogue)[row.benchmark]
-    mark, words = EVIDENCE_EVENT["recorded"]
+    kind = "recorded" if row.supersedes is None else "superseded"
+    mark, words = EVIDENCE_EVENT[kind]
     status_mark, status_words = labels.BENCHMARK_STATUS[row.status]
     return EvidenceEvent(
-        kind="recorded",
+        kind=kind,
         kind_mark=mark,
         kind_words=words,
         on=row.recorded_at.astimezone(dt.UTC).date(),
@@ -140,6 +150,8 @@ def evidence_event(catalogue: Catalogue, row: Recorded) -> EvidenceEvent:
         status_mark=status_mark,
         status_words=status_words,
         observed_on=row.observed_on,
+        supersedes=row.supersedes,
+        supersedes_observed_on=row.supersedes_observed_on,
     )
 
 

@@ -45,6 +45,8 @@ class EvidenceRow:
     observed_on: dt.date
     note: str
     source: Source
+    #: The id of the correction that replaced this observation (it no longer counts), or None.
+    superseded_by: int | None = None
 
 
 def _day(value: object) -> dt.date | None:
@@ -89,4 +91,5 @@ def evidence_row(catalogue: Catalogue, plain: Mapping[str, Any]) -> EvidenceRow:
         ),
         note=plain["note"],
         source=source(plain["source"]),
+        superseded_by=plain.get("superseded_by"),
     )

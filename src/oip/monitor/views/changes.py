@@ -145,9 +145,16 @@ class ChangesFeed(Feed):  # type: ignore[type-arg]
                 f"{c.tier_after_words}. Because of: {causes}."
             )
         e = _evidence(item)
+        correction = (
+            f" This corrects the observation of {e.supersedes_observed_on.isoformat()}, which"
+            " no longer counts from now on (a reading with an earlier knowledge time keeps it)."
+            if e.supersedes_observed_on is not None
+            else ""
+        )
         return (
             f"On {e.on.isoformat()}, OIP recorded that in {e.country_name} “{e.statement}” "
             f"({e.benchmark}) was {e.status_words} as observed on {e.observed_on.isoformat()}."
+            + correction
         )
 
     def item_link(self, item: Event) -> str:
