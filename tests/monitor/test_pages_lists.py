@@ -212,7 +212,20 @@ def test_methodology_counts_the_catalogue(catalogue: Catalogue) -> None:
         grace_days=90,
         source="menu",
         menu_row="3",
+        core=(
+            (1, "EPPO concludes working arrangements with all WB6 prosecution services"),
+            (1, "Designated EPPO contact points"),
+        ),
+        quorum_reason=(
+            "Cooperation with EPPO is bounded by its mandate and by case need, so meetings and "
+            "coordinated cases come only with cases: one of the two targets per tier above tier 1."
+        ),
+        core_reason=(
+            "The memo's visible step: the missing working arrangements with EPPO concluded, with "
+            "contact points that are reachable and empowered."
+        ),
     )
+    assert [a.id for a in page.areas if not a.core] == ["public-administration"]
     assert [t.level for t in page.tiers] == [1, 2, 3]
     assert [i.code for i in page.instruments] == ["A", "B", "C", "D", "E", "F", "G"]
 

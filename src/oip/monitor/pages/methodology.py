@@ -10,7 +10,8 @@ from oip.presentation import labels
 
 @dataclass(frozen=True)
 class AreaRule:
-    """An area's rules as the methodology lists them (`quorum_percent` rounded)."""
+    """An area's rules as the methodology lists them (`quorum_percent` rounded): its core
+    targets (tier, title) and the catalogue's one-line reasons for the quorum and the core."""
 
     id: str
     title: str
@@ -19,6 +20,9 @@ class AreaRule:
     grace_days: int
     source: str
     menu_row: str | None
+    core: tuple[tuple[int, str], ...] = ()
+    quorum_reason: str = ""
+    core_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ def build(catalogue: Catalogue) -> MethodologyPage:
                 grace_days=a.grace_days,
                 source=a.source,
                 menu_row=a.menu_row,
+                core=tuple((t.tier, t.title) for t in catalogue.targets_in(a.id) if t.core),
+                quorum_reason=a.quorum_reason or "",
+                core_reason=a.core_reason or "",
             )
             for a in catalogue.areas
         ),
