@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation, Standing, tier_steps
-from oip.conditionality.types import BenchmarkState
+from oip.conditionality.types import Assessed, BenchmarkState, TierProgress
 from oip.monitor.pages.evidence import EvidenceRow, Source, evidence_row, source
 from oip.monitor.pages.values import (
     BenchmarkRow,
@@ -37,6 +37,8 @@ from oip.region import who_must_act
 from oip.vocabulary import Who
 
 EVIDENCE_SHOWN = 100
+#: The `assessed` of an area standing built without one.
+NO_BENCHMARKS = Assessed(0, 0)
 CHANGES_SHOWN = 20
 TIMELINE_YEARS = 8
 
@@ -99,11 +101,47 @@ class AreaStanding:
     not_assessed: tuple[TargetGroup, ...] = ()
     not_assessed_count: int = 0
     notes: tuple[Note, ...] = ()
+    score: float | None = None
+    change_12m: float | None = None
+    assessed: Assessed = NO_BENCHMARKS
+    progress: tuple[TierProgress, ...] = ()
 
     @property
     def achieved(self) -> tuple[DatedGroup, ...]:
         """The achieved targets of the area."""
         return tuple(g for g in self.in_place if g.achieved)
+
+    @property
+    def score_words(self) -> str | None:
+        """ "20 of 100 · 3 of 11 assessed"; None when the area is not assessed or nothing
+        counts (a page never shows a score number for an area without evidence)."""
+        if not self.assessed.any or self.score is None:
+            return None
+        return (
+            f"{number_words(self.score)} of 100 · "
+            f"{self.assessed.with_evidence} of {self.assessed.benchmarks} assessed"
+        )
+
+    @property
+    def change_words(self) -> str | None:
+        """ "+5 in 12 months", "−5 in 12 months" or "no change in 12 months"; None when the
+        change is unknown or the area is not assessed."""
+        if self.change_12m is None or self.score_words is None:
+            return None
+        return change_words(self.change_12m)
+
+    @property
+    def next_tier_progress(self) -> TierProgress | None:
+        """The progress within the next tier (None at the highest tier)."""
+        return next((p for p in self.progress if p.tier == self.cell.next_tier), None)
+
+    @property
+    def progress_words(self) -> str | None:
+        """ "tier 1: 1 of 3 targets achieved, core 0 of 1" for the next tier (the core part
+        only when the tier has core targets); None at the highest tier or when the area is not
+        assessed ("0 of 8 achieved" would read as evidence of absence)."""
+        p = self.next_tier_progress
+        return progress_words(p) if p is not None and self.assessed.any else None
 
 
 @dataclass(frozen=True)
@@ -152,6 +190,32 @@ class CountryPage:
         for p in self.timeline:
             tiers.setdefault(p.area, set()).add(p.tier)
         return any(len(t) > 1 for t in tiers.values())
+
+
+def number_words(value: float) -> str:
+    """Return a score or change with at most one decimal and no trailing ".0": 20.0 -> "20"."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def change_words(change: float) -> str:
+    """Return "+5 in 12 months", "−2.5 in 12 months" (a true minus) or "no change in 12
+    months"."""
+    if change == 0:
+        return "no change in 12 months"
+    sign = "+" if change > 0 else "\u2212"
+    return f"{sign}{number_words(abs(change))} in 12 months"
+
+
+def progress_words(progress: TierProgress) -> str:
+    """Return "tier 1: 1 of 3 targets achieved, core 0 of 1" (", core …" only with core
+    targets)."""
+    words = (
+        f"tier {progress.tier}: {progress.achieved} of {progress.targets} "
+        f"target{'s' if progress.targets != 1 else ''} achieved"
+    )
+    if progress.core:
+        words += f", core {progress.core_achieved} of {progress.core}"
+    return words
 
 
 def missing_words(states: Sequence[BenchmarkState], country_name: str) -> str:
@@ -302,6 +366,11 @@ def _area_standing(
         not_assessed=grouped(catalogue, without, name),
         not_assessed_count=len(without),
         notes=tuple(n for n in notes if n.area == standing.area),
+        score=standing.score,
+        change_12m=standing.change_12m,
+        assessed=standing.assessed,
+        # a plain dict for the page cache: a mappingproxy does not pickle
+        progress=tuple(replace(p, benchmarks=dict(p.benchmarks)) for p in standing.progress),
     )
 
 
