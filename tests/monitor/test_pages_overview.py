@@ -23,7 +23,13 @@ COUNTRIES = (
 )
 
 
-def _eppo_cell(country: CountryRef, tier: int, assessed: int) -> Cell:
+def _eppo_cell(
+    country: CountryRef,
+    tier: int,
+    assessed: int,
+    score: float | None = None,
+    change_12m: float | None = None,
+) -> Cell:
     return Cell(
         country=country.code,
         country_name=country.name,
@@ -39,6 +45,8 @@ def _eppo_cell(country: CountryRef, tier: int, assessed: int) -> Cell:
         next_tier=tier + 1,
         assessed=assessed,
         benchmarks=13,  # EPPO in catalogue 2026.2 (C1, C2)
+        score=score,
+        change_12m=change_12m,
     )
 
 
@@ -68,12 +76,28 @@ def test_overview_names_the_area_on_the_map_and_every_country(
 
 def test_overview_map_cells_tell_assessed_from_not_assessed(page: overview.OverviewPage) -> None:
     assert page.map_cells == tuple(
-        _eppo_cell(c, 2, 6) if c.code == "ME" else _eppo_cell(c, 0, 0) for c in COUNTRIES
+        _eppo_cell(c, 2, 6, 60.0, None) if c.code == "ME" else _eppo_cell(c, 0, 0, 0.0)
+        for c in COUNTRIES
     )
     me = page.map_cells[3]
     assert (me.mark, me.words, me.css, me.map_tier) == ("2", "structural", "tier-2", 2)
     al = page.map_cells[0]
     assert (al.mark, al.words, al.css, al.map_tier) == ("?", "not assessed", "tier-na", None)
+
+
+def test_overview_cells_say_tier_score_and_how_much_is_assessed(
+    page: overview.OverviewPage,
+) -> None:
+    me = page.map_cells[3]
+    assert (me.score_text, me.assessed_words) == ("60", "6/13 assessed")
+    assert me.summary == "2 structural · 60 · 6/13 assessed"
+    # no evidence: the words alone, never a score shown as a number
+    al = page.map_cells[0]
+    assert (al.score_text, al.summary) == (None, "not assessed")
+    zero = _eppo_cell(COUNTRIES[0], 0, 3, 20.0)
+    assert zero.summary == "0 no tier yet · 20 · 3/13 assessed"
+    # the engine scores a not-assessed area 0: that score is never shown
+    assert _eppo_cell(COUNTRIES[0], 0, 0, 20.0).score_text is None
 
 
 def test_overview_grid_has_a_row_per_country_and_a_cell_per_area(

@@ -107,6 +107,16 @@ def test_labels_and_status_marks() -> None:
     assert al.get("fill") == "#111111"
 
 
+def test_labels_say_tier_and_score_and_not_assessed_in_words() -> None:
+    # XK is not assessed: a score given for it is never shown; RS has no score (None).
+    scores = {"AL": 37.5, "BA": 20.0, "XK": 55.0, "ME": 0.0, "MK": 100.0, "RS": None}
+    texts = [t.text for t in ET.fromstring(_map(scores=scores)).iter(f"{SVG}text")]
+    labels = sorted(t for t in texts if t and t[:2] in SIX)
+    assert labels == ["AL 1 · 37.5", "BA 0 · 20", "ME 2 · 0", "MK 3 · 100", "RS 2", "XK"]
+    assert texts.count("not assessed") == 2
+    assert not any("55" in (t or "") for t in texts)
+
+
 def test_legend_lists_every_tier_and_not_assessed() -> None:
     texts = [t.text for t in ET.fromstring(_map()).iter(f"{SVG}text")]
     for name in (

@@ -29,6 +29,7 @@ def area_map(
         title=f"{area_title}: tier of each country as of {as_of.isoformat()}",
         links={c.country: f"/countries/{c.country}/{query}" for c in cells},
         statuses={c.country: c.status for c in cells if c.status != "stable"},
+        scores={c.country: c.score for c in cells},
         id_prefix=id_prefix,
     )
 

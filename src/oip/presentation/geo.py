@@ -9,7 +9,8 @@ Contract of :func:`map_svg`:
   drawn with SVG presentation attributes (``fill=``, ``stroke=``...). The only URIs in the
   output are the SVG namespace and the caller's ``links``.
 - Never by colour alone: every tier has its own fill pattern and each country carries a text
-  label with its code and tier number ("ME 2"; "ME" over "not assessed"); statuses get a
+  label with its code and tier number, and the score when given ("ME 2", "ME 0 · 20"; "ME" over
+  "not assessed"); statuses get a
   glyph ("!", "×").
 - Accessible: ``<title>``/``<desc>`` referenced by ``aria-labelledby``; every country a
   ``<title>`` such as "Montenegro: tier 2 structural (on notice)"; a legend inside the SVG
@@ -220,6 +221,7 @@ def map_svg(
     title: str,
     links: Mapping[str, str] | None = None,
     statuses: Mapping[str, str] | None = None,
+    scores: Mapping[str, float | None] | None = None,
     id_prefix: str = "map",
 ) -> str:
     """Inline SVG map of the WB6 coloured and patterned by tier, neighbours in grey.
@@ -233,6 +235,8 @@ def map_svg(
       relative, ``http`` and ``https`` URLs are accepted (``ValueError`` otherwise).
     - ``statuses``: code -> status; ``"on_notice"`` adds "!", ``"suspended"`` adds "×";
       other values are not marked.
+    - ``scores``: code -> score 0..100 (None: no score); an assessed country's label adds it
+      after its tier ("ME 0 · 20"). A not-assessed country never shows a score.
     - ``id_prefix``: starts every id in the SVG; use distinct prefixes for maps on one page.
       Must match ``[A-Za-z][A-Za-z0-9_-]*`` (``ValueError`` otherwise).
 
@@ -248,6 +252,7 @@ def map_svg(
             raise ValueError(f"tier for {code} must be 0..3 or None, not {tier!r}")
     links = links or {}
     statuses = statuses or {}
+    scores = scores or {}
     geo = projected()
     shown = {s.code for s in geo.shapes if s.focus or s.code in tiers}
 
@@ -298,6 +303,9 @@ def map_svg(
         out.append(body)
         # "Not assessed" in words under the code: never an abbreviation a reader must decode.
         text = shape.code if tier is None else f"{shape.code} {tier}"
+        score = scores.get(shape.code)
+        if tier is not None and score is not None:
+            text += f" · {score:g}"
         sub = NOT_ASSESSED if tier is None else None
         mark = status if status is not None and status in STATUS_MARKS else None
         labels.append(_plate(*shape.label_at, text, style, mark, sub))

@@ -49,7 +49,8 @@ class Cell:
 
     `assessed` counts the area's benchmarks with at least one observation by `as_of`; with
     none the standing is "not assessed" rather than "tier 0": no evidence is not evidence of
-    absence.
+    absence. `score` (0-100, one decimal) and `change_12m` come from the standing; a score is
+    shown only for an assessed area.
     """
 
     country: str
@@ -67,10 +68,36 @@ class Cell:
     assessed: int
     benchmarks: int
     suspended_by: tuple[str, ...] = ()
+    score: float | None = None
+    change_12m: float | None = None
 
     @property
     def is_assessed(self) -> bool:
         return self.assessed > 0
+
+    @property
+    def score_text(self) -> str | None:
+        """The score as shown ("20", "37.5"), None when not assessed or without a score."""
+        if not self.is_assessed or self.score is None:
+            return None
+        return f"{self.score:g}"
+
+    @property
+    def assessed_words(self) -> str:
+        """How much of the area rests on evidence: "3/11 assessed"."""
+        return f"{self.assessed}/{self.benchmarks} assessed"
+
+    @property
+    def summary(self) -> str:
+        """Tier, score and coverage in one line: "0 no tier yet · 20 · 3/11 assessed";
+        "not assessed" alone without evidence."""
+        if not self.is_assessed:
+            return labels.NOT_ASSESSED
+        parts = [f"{self.tier} {self.words}"]
+        if self.score_text is not None:
+            parts.append(self.score_text)
+        parts.append(self.assessed_words)
+        return " · ".join(parts)
 
     @property
     def map_tier(self) -> int | None:
@@ -249,6 +276,8 @@ def cell(
         assessed=assessed,
         benchmarks=total,
         suspended_by=standing.suspended_by,
+        score=standing.score,
+        change_12m=standing.change_12m,
     )
 
 
