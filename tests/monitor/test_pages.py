@@ -299,3 +299,28 @@ def test_changes_since_follows_the_one_date_form(
 ) -> None:
     page = html(client, f"/changes/?since={since}", 400)
     assert f"since “{since}” is not a date: use the form YYYY-MM-DD" in page
+
+
+def test_country_page_shows_score_beside_tier_and_progress_within_next_tier(
+    client: Client, scenario: None
+) -> None:
+    words = text(html(client, "/countries/ME/?as_of=2025-02-01"))
+    table = words.split("Tier per area")[1].split("? not assessed: no evidence recorded")[0]
+    assert (
+        "EPPO 2 tier 2, structural ⚠ on notice 50 of 100 · 6 of 13 assessed +20 in 12 months"
+        " 6 of 13 5 benchmarks"
+    ) in table
+    # a not-assessed area shows no score number, only the words
+    assert "Cybersecurity ? not assessed — not assessed: no score 0 of 36" in table
+    eppo = words.split("Office (EPPO)")[1]
+    assert (
+        "· score 50 of 100 · 6 of 13 assessed · +20 in 12 months"
+        " Progress within the next tier: tier 3: 0 of 2 targets achieved."
+    ) in eppo
+    # the lapsed reachability test reads as expired, never as not met
+    assert "⌛ expired (needs renewing)" in eppo
+    assert "not met" not in eppo.split("Missing for")[1].split("not assessed")[0]
+    cyber = words.split("Cybersecurity ? not assessed · ")[1]
+    assert cyber.startswith("0 of 36 benchmarks with evidence No evidence recorded")
+    # only the one assessed area shows progress within its next tier
+    assert words.count("Progress within the next tier") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from oip.catalogue.schema import Catalogue
 from oip.conditionality import Evaluation
+from oip.conditionality.types import Assessed
 from oip.monitor.pages import country, values
 from oip.monitor.pages.evidence import EvidenceRow, Source
 from oip.monitor.pages.values import BenchmarkRow, Cell, CountryRef
@@ -78,7 +80,8 @@ def test_country_page_on_notice_keeps_the_tier_until_the_grace_ends(
     on_notice: country.CountryPage,
 ) -> None:
     eppo = _eppo(on_notice)
-    assert eppo.cell == Cell(
+    # compared field by field: the score and its change are asserted on the area standing
+    expected = Cell(
         country="ME",
         country_name="Montenegro",
         area="eppo",
@@ -96,6 +99,9 @@ def test_country_page_on_notice_keeps_the_tier_until_the_grace_ends(
         score=50.0,
         change_12m=20.0,
     )
+    fields = [f.name for f in dataclasses.fields(expected)]
+    assert {f: getattr(eppo.cell, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert (eppo.score, eppo.change_12m) == (50.0, 20.0)
     assert (eppo.cell.status_mark, eppo.cell.status_words) == ("⚠", "on notice")
     assert eppo.next_tier_words == "tier 3 · transformational"
     assert eppo.suspended_by == ()
@@ -470,3 +476,52 @@ def test_country_and_target_pages_mark_kosovo_with_the_designation(
     # the six in the nav of every country page, and the target's matrix rows
     assert client.get("/countries/ME/").content.decode().count(note) == 1
     assert client.get("/targets/eppo.working-arrangement/").content.decode().count(note) == 1
+
+
+# -- graded progress beside the tier (issue 12) ----------------------------------------------
+
+
+def test_country_page_shows_score_assessed_and_progress_within_the_next_tier(
+    dated: country.CountryPage,
+) -> None:
+    eppo = _eppo(dated)
+    # 13 benchmarks, 3 presumed left out: 5 met of 10 counted (1 expired, 4 unknown count 0)
+    assert (eppo.score, eppo.change_12m, eppo.assessed) == (50.0, 20.0, Assessed(13, 6))
+    assert eppo.score_words == "50 of 100 · 6 of 13 assessed"
+    assert eppo.change_words == "+20 in 12 months"
+    # tier 2 held on notice: the next tier is 3, with no core target
+    assert eppo.progress_words == "tier 3: 0 of 2 targets achieved"
+    tier1 = eppo.progress[0]
+    assert (tier1.targets, tier1.achieved, tier1.core, tier1.core_achieved) == (2, 1, 2, 1)
+    assert (tier1.benchmarks["expired"], tier1.benchmarks["not_met"]) == (1, 0)
+    assert country.progress_words(tier1) == "tier 1: 1 of 2 targets achieved, core 1 of 2"
+    # not assessed: no score number, no change, no "0 of n achieved"
+    cyber = next(a for a in dated.areas if a.cell.area == "cyber")
+    assert (cyber.assessed, cyber.score_words, cyber.change_words, cyber.progress_words) == (
+        Assessed(36, 0),
+        None,
+        None,
+        None,
+    )
+    assert [a.cell.area for a in dated.areas if a.score_words] == ["eppo"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (5.0, "+5 in 12 months"),
+        (-2.5, "\u2212" + "2.5 in 12 months"),
+        (0.0, "no change in 12 months"),
+        (0.1, "+0.1 in 12 months"),
+    ],
+)
+def test_change_words_exact(change: float, words: str) -> None:
+    assert country.change_words(change) == words
+
+
+@given(st.integers(min_value=0, max_value=1000))
+def test_number_words_round_trips_one_decimal(tenths: int) -> None:
+    value = tenths / 10
+    words = country.number_words(value)
+    assert float(words) == value
+    assert not words.endswith(".0")
