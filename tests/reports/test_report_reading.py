@@ -25,6 +25,7 @@ from oip.presentation import labels
 from oip.reports.build import Report, country_report, region_report
 from oip.reports.render import differing_areas, render_html, render_pdf
 from oip.standings import evaluation as fetch
+from oip.standings.standing import standings_data
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext"),
@@ -73,6 +74,7 @@ def made(
                     ]
                     for code in catalogue.country_codes()
                 }
+                out["api"] = {r["area"]: r for r in standings_data(AS_OF, countries=["ME"])}
                 reports: dict[str, Report] = {
                     "ME": country_report("ME", AS_OF, None),
                     "region": region_report(AS_OF, None),
@@ -285,3 +287,39 @@ def test_gaps_call_left_out_only_those_with_evidence(made: dict[str, Any]) -> No
     ]
     # no EPPO evidence is recorded for Kosovo or Serbia: not assessed, not "left out"
     assert (eppo["left_out"], eppo["not_assessed"]) == ([], ["Kosovo", "Serbia"])
+
+
+def test_montenegros_scores_are_the_apis_beside_the_tier(made: dict[str, Any]) -> None:
+    """The summary and the area tables show the score and how much is assessed beside the
+    tier, the API's numbers; an area not assessed shows no score number."""
+    api = made["api"]
+    areas = made["ME"]["report"].data["summary"]
+    assert [a.area for a in areas] == list(api)
+    for a in areas:
+        row = api[a.area]
+        assert (a.score, a.change_12m) == (row["score"], row["change_12m"])
+        assert (a.benchmarks, a.with_evidence) == (
+            row["assessed"]["benchmarks"],
+            row["assessed"]["with_evidence"],
+        )
+        if row["not_assessed"]:
+            assert a.score_words is None
+            continue
+        assert row["score"] is not None
+        number = f"{row['score']:.1f}".removesuffix(".0")
+        words = (
+            f"{number} of 100 · {row['assessed']['with_evidence']} of "
+            f"{row['assessed']['benchmarks']} assessed"
+        )
+        assert a.score_words == words
+        assert f"Score {words}" in made["ME"]["body"]
+        if a.next_tier is not None:
+            tier = f"tier {a.tier}" if a.tier else "no tier yet"
+            compact = f"score {number} · {a.with_evidence}/{a.benchmarks} assessed"
+            assert f"{a.area_title} ({tier} · {compact}) for tier" in made["ME"]["first"]
+    assert any(not row["not_assessed"] for row in api.values())
+    # on 2026-11-30, EPPO: the working arrangement met, one benchmark partial, one expired
+    eppo = next(a for a in areas if a.area == "eppo")
+    assert eppo.score_words == "20 of 100 · 3 of 13 assessed"
+    assert eppo.change_words == "no change in 12 months"
+    assert "(no tier yet · score 20 · 3/13 assessed)" in made["ME"]["first"]

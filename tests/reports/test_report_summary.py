@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oip.reports.summary import InPlace, ToAct, country_summary, region_summary
+from oip.reports.summary import InPlace, ToAct, country_summary, region_summary, standing_words
 from oip.reports.values import AreaStanding, ChangeRow, Evidence
 
 
@@ -84,6 +84,7 @@ def test_country_summary_in_place_missing_changed() -> None:
             "for tier 1 (incremental): 3 benchmarks: 1 for X, 2 for the EU; 2 of them not assessed",
             1,
             2,
+            "no tier yet",  # no score: none is made up
         ),
     )
     assert s.not_assessed_areas == ("Fimi",)
@@ -112,3 +113,33 @@ def test_region_summary_sums_over_the_six_and_names_who_has_what() -> None:
     )
     assert s.not_assessed_areas == ("Eppo (Kosovo)", "Fimi (all six)")
     assert (s.changes, s.latest_changes) == (0, ())
+
+
+def test_country_summary_puts_the_score_beside_the_tier() -> None:
+    scored = area(
+        "eppo",
+        tier=2,
+        score=50.0,
+        change_12m=-2.5,
+        benchmarks=13,
+        with_evidence=6,
+        score_words="50 of 100 · 6 of 13 assessed",
+        change_words="\u2212" + "2.5 in 12 months",
+    )
+    [to_act] = country_summary([scored, FIMI], []).to_act
+    assert to_act.standing == "tier 2 · score 50 · 6/13 assessed"
+    assert standing_words(FIMI) == "not assessed"
+    assert (
+        standing_words(
+            area(
+                "cyber",
+                score=4.7,
+                benchmarks=36,
+                with_evidence=2,
+                score_words="4.7 of 100 · 2 of 36 assessed",
+            )
+        )
+        == "no tier yet · score 4.7 · 2/36 assessed"
+    )
+    # assessed without a score (every benchmark presumed or not applicable): no number
+    assert standing_words(area("ra", score=None)) == "no tier yet"

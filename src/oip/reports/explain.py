@@ -124,6 +124,13 @@ class Explainer:
             missing_assessed=self.dated(cell.country, area.missing_assessed),
             not_assessed=tuple((g.title, len(g.rows)) for g in area.not_assessed),
             not_assessed_count=area.not_assessed_count,
+            score=area.score,
+            change_12m=area.change_12m,
+            benchmarks=area.assessed.benchmarks,
+            with_evidence=area.assessed.with_evidence,
+            score_words=area.score_words,
+            change_words=area.change_words,
+            progress_words=area.progress_words,
         )
 
     def change(self, change: ChangeRow) -> values.ChangeRow:

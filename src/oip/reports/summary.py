@@ -43,6 +43,7 @@ class ToAct:
     words: str
     with_evidence: int
     not_assessed: int
+    standing: str = ""  # a country's tier and score: "tier 2 · 50 of 100 · 6 of 13 assessed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,19 @@ def who_words(counts: dict[str, int], country_name: str | None) -> str:
     )
 
 
+def standing_words(area: AreaStanding) -> str:
+    """Return the tier held beside the score, compact for the summary page: "tier 2 · score
+    50 · 6/13 assessed" ("no tier yet" for tier 0; the score only where there is one; "not
+    assessed" alone for an area without evidence). The area tables give the full words."""
+    if not area.assessed:
+        return labels.NOT_ASSESSED
+    parts = [f"tier {area.tier}" if area.tier else "no tier yet"]
+    if area.score_words is not None and area.score is not None:
+        parts.append(f"score {area.score:.1f}".removesuffix(".0"))
+        parts.append(f"{area.with_evidence}/{area.benchmarks} assessed")
+    return " · ".join(parts)
+
+
 def country_summary(areas: Sequence[AreaStanding], changes: Sequence[ChangeRow]) -> Summary:
     """Return the summary of a country report from its area standings and its changes
     (oldest first)."""
@@ -97,6 +111,7 @@ def country_summary(areas: Sequence[AreaStanding], changes: Sequence[ChangeRow])
             + (f"; {a.not_assessed_count} of them not assessed" if a.not_assessed_count else ""),
             len(a.missing_assessed),
             a.not_assessed_count,
+            standing_words(a),
         )
         for a in areas
         if a.assessed and a.next_tier is not None

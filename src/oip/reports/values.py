@@ -113,6 +113,15 @@ class AreaStanding:
     missing_assessed: tuple[Evidence, ...] = ()  # missing rows that have evidence
     not_assessed: tuple[tuple[str, int], ...] = ()  # (target title, rows) missing, no evidence
     not_assessed_count: int = 0
+    # Graded progress (rule 6), as the API's `score`: None when nothing counts; the words are
+    # the country page's, None for an area not assessed (no score number is ever shown there)
+    score: float | None = None
+    change_12m: float | None = None
+    benchmarks: int = 0  # the area's benchmarks
+    with_evidence: int = 0  # those resting on an observation
+    score_words: str | None = None  # "50 of 100 · 6 of 13 assessed"
+    change_words: str | None = None  # "+20 in 12 months"
+    progress_words: str | None = None  # "tier 3: 0 of 2 targets achieved"
 
     @property
     def in_place_by_target(self) -> tuple[TargetGroup, ...]:
