@@ -137,8 +137,14 @@ def test_overview_map_follows_the_area(client: Client, scenario: None) -> None:
 def test_overview_shows_two_speeds_and_latest_changes(client: Client, scenario: None) -> None:
     words = text(html(client, "/?as_of=2024-03-01"))
     panel = words.split("Is the region drifting into two speeds?")[1].split("Latest changes")[0]
-    # Only ME has evidence: the five others are not assessed and enter no mean or spread.
-    assert "EPPO 2.0 0 no steady (no data a year earlier)" in panel
+    # Only ME has evidence: the five others are not assessed and enter no mean or spread;
+    # one of six is too little to judge, so the panel says so rather than "steady".
+    assert (
+        "EPPO 1 of 6 2.0 0 60.0 0.0 too little assessed to judge too little assessed to judge"
+        in panel
+    )
+    assert "Cybersecurity 0 of 6 — — — — too little assessed to judge" in panel
+    assert "steady" not in panel
     changes = words.split("Latest changes")[1].split("2027 milestones")[0]
     assert (
         "1 Mar 2024 ▲ advanced : Montenegro , EPPO — tier 1 · incremental → tier 2 · structural"

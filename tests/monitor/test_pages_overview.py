@@ -129,13 +129,54 @@ def test_overview_two_speed_panel_compares_with_a_year_earlier(
         trend=None,
         trend_label="steady",
         trend_words="no data a year earlier",
+        score_mean=60.0,
+        score_spread=0.0,
+        assessed=1,
+        total=6,
     )
+    # one of six assessed: the panel does not call it steady, it says it cannot judge
+    eppo = page.two_speed[3]
+    assert (eppo.judged, eppo.verdict) == (False, "too little assessed to judge")
+    assert [s.assessed for s in page.two_speed] == [0, 0, 0, 1, 0, 0, 0, 0, 0]
     assert [s.spread for s in page.two_speed] == [0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert page.divergence[18:24] == tuple(
         DivergencePoint("EPPO", c.code, 2 if c.code == "ME" else 0) for c in COUNTRIES
     )
     assert len(page.divergence) == 54
     assert page.divergence[0].as_row() == {"area": "Cybersecurity", "country": "AL", "tier": 0}
+
+
+@pytest.mark.parametrize(
+    ("assessed", "tier_spread", "score_spread", "two_speed", "verdict"),
+    [
+        (2, 3, 80.0, True, "too little assessed to judge"),
+        (3, 0, 10.0, False, "one speed"),
+        (3, 2, 10.0, True, "two speeds"),
+        (6, 1, 40.0, True, "two speeds"),
+        (0, 0, 0.0, False, "too little assessed to judge"),
+    ],
+)
+def test_two_speed_verdict_needs_three_assessed(
+    assessed: int, tier_spread: int, score_spread: float, two_speed: bool, verdict: str
+) -> None:
+    row = AreaSpread(
+        area="eppo",
+        title=EPPO,
+        short="EPPO",
+        tiers=(),
+        mean=1.0,
+        spread=tier_spread,
+        two_speed=two_speed,
+        year_ago_mean=None,
+        year_ago_spread=None,
+        trend=None,
+        trend_label="steady",
+        trend_words="no data a year earlier",
+        score_spread=score_spread,
+        assessed=assessed,
+        total=6,
+    )
+    assert row.verdict == verdict
 
 
 def test_overview_latest_changes_newest_first_with_their_causes(

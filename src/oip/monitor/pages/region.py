@@ -26,6 +26,10 @@ from oip.monitor.pages.values import (
 from oip.presentation import labels
 from oip.region import AreaDivergence, divergence, milestone_progress, year_earlier
 
+#: Fewer countries than this assessed in an area: too little to judge whether it has two speeds.
+JUDGE_QUORUM = 3
+TOO_LITTLE = "too little assessed to judge"
+
 
 @dataclass(frozen=True)
 class CountryTier:
@@ -41,6 +45,9 @@ class AreaSpread:
 
     `trend` is the change of the mean tier (None without a year-earlier standing) and
     `trend_words` says it; `trend_label` is about the spread (converging, diverging, steady).
+    `score_mean`/`score_spread` are over the assessed countries' scores; `assessed` of `total`
+    countries have evidence in the area. With fewer than `JUDGE_QUORUM` assessed the panel
+    does not judge (`judged` false: "too little assessed to judge").
     """
 
     area: str
@@ -55,6 +62,22 @@ class AreaSpread:
     trend: float | None
     trend_label: str
     trend_words: str
+    score_mean: float = 0.0
+    score_spread: float = 0.0
+    assessed: int = 0
+    total: int = 0
+
+    @property
+    def judged(self) -> bool:
+        """Whether enough countries are assessed in the area to judge its speeds."""
+        return self.assessed >= JUDGE_QUORUM
+
+    @property
+    def verdict(self) -> str:
+        """The panel's words: "two speeds", "one speed" or "too little assessed to judge"."""
+        if not self.judged:
+            return TOO_LITTLE
+        return "two speeds" if self.two_speed else "one speed"
 
 
 @dataclass(frozen=True)
@@ -161,6 +184,10 @@ def _spread(catalogue: Catalogue, found: AreaDivergence) -> AreaSpread:
         trend=found.trend,
         trend_label=found.trend_label,
         trend_words=trend_words(found.trend),
+        score_mean=found.score_mean,
+        score_spread=found.score_spread,
+        assessed=len(found.tiers) - len(found.not_assessed),
+        total=len(found.tiers),
     )
 
 
