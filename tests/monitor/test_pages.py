@@ -330,3 +330,14 @@ def test_country_page_shows_score_beside_tier_and_progress_within_next_tier(
     assert cyber.startswith("0 of 36 benchmarks with evidence No evidence recorded")
     # only the one assessed area shows progress within its next tier
     assert words.count("Progress within the next tier") == 1
+
+
+def test_overview_opens_with_what_we_know(client: Client, scenario: None) -> None:
+    words = text(html(client, "/?as_of=2024-03-01"))
+    strip = words.split("What we know, as of 1 March 2024")[1].split("Map:")[0]
+    assert "EPPO concludes working arrangements with all WB6 prosecution services : 1 of 6" in strip
+    assert "Eurojust Cooperation agreements with all WB6 (including Kosovo) : 0 of 6" in strip
+    assert "Latest evidence: observed 1 March 2024 ." in strip
+    assert "Widest gaps (score spread): none yet: too few assessed side by side." in strip
+    assert "Doors still closed on the EU side: 0 ." in strip
+    assert words.index("What we know") < words.index("Every country in every area")

@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality import Evaluation
+from oip.conditionality import Evaluation, evaluate
+from oip.conditionality.types import Observation
 from oip.monitor.pages import overview
 from oip.monitor.pages.region import AreaSpread, CountryTier, DivergencePoint
 from oip.monitor.pages.values import AreaRef, Cause, Cell, ChangeRow, CountryRef
 
+AT = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
 EPPO = "European Public Prosecutor's Office (EPPO)"
 COUNTRIES = (
     CountryRef("AL", "Albania"),
@@ -271,3 +273,70 @@ def test_overview_before_any_evidence_has_no_change_and_no_spread(
 def test_overview_read_model_is_frozen(page: overview.OverviewPage) -> None:
     with pytest.raises(AttributeError):
         page.as_of = dt.date(2020, 1, 1)  # type: ignore[misc]
+
+
+KEY_ARRANGEMENTS = (
+    (
+        "rule-of-law.rol-report",
+        "Inclusion in the EU Rule of Law Report (all WB6, without exception)",
+    ),
+    (
+        "eurojust.cooperation-agreement",
+        "Eurojust Cooperation agreements with all WB6 (including Kosovo)",
+    ),
+    (
+        "eppo.working-arrangement",
+        "EPPO concludes working arrangements with all WB6 prosecution services",
+    ),
+    (
+        "cyber.enisa-working-arrangement",
+        "Advanced ENISA working arrangements with national cybersecurity authorities",
+    ),
+    ("fdi.screening-authority", "Designation of national screening authorities and contact points"),
+    (
+        "fimi.eeas-liaison-points",
+        "National liaison points with EEAS Strategic Communication Task Forces",
+    ),
+    (
+        "cyber.enisa-observer-criteria",
+        "Basic legal and institutional criteria for observer status in ENISA",
+    ),
+    ("cyber.enisa-observer-status", "Observer status in ENISA"),
+)
+
+
+def test_what_we_know_strip_counts_arrangements_latest_evidence_gaps_and_doors(
+    page: overview.OverviewPage,
+) -> None:
+    # only ME has evidence in the scenario: one of six has the EPPO working arrangement, one
+    # country assessed anywhere is no gap, and no EU-side benchmark is observed closed
+    assert page.known == overview.WhatWeKnow(
+        arrangements=tuple(
+            (t, title, 1 if t == "eppo.working-arrangement" else 0) for t, title in KEY_ARRANGEMENTS
+        ),
+        countries=6,
+        latest_evidence=dt.date(2024, 3, 1),
+        widest_gaps=(),
+        doors_closed=0,
+    )
+
+
+def test_what_we_know_names_the_widest_score_gaps_and_the_closed_eu_doors(
+    catalogue: Catalogue,
+) -> None:
+    observations = [
+        Observation("ME", "eppo.working-arrangement.signed", "met", dt.date(2024, 3, 1), AT, 1),
+        Observation("AL", "eppo.working-arrangement.signed", "not_met", dt.date(2024, 5, 2), AT, 2),
+        Observation(
+            "RS", "fdi.screening-authority.reachable", "not_met", dt.date(2024, 6, 3), AT, 3
+        ),
+    ]
+    found = overview.build(catalogue, evaluate(catalogue, observations), dt.date(2024, 7, 1))
+    # both are joint (EU and country): AL's unsigned EPPO arrangement and RS's failed
+    # reachability test are two doors on the EU side still closed; ME's met one is not
+    assert found.known.doors_closed == 2
+    assert found.known.latest_evidence == dt.date(2024, 6, 3)
+    eppo = found.two_speed[3]
+    assert (eppo.assessed, eppo.score_spread > 0) == (2, True)
+    assert found.known.widest_gaps == (eppo,)
+    assert found.known.arrangements[2] == (*KEY_ARRANGEMENTS[2], 1)

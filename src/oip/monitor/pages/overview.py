@@ -1,17 +1,19 @@
-"""The overview: every country's tier in every area, one area on the map, the two-speed panel,
-the latest changes and the progress of the milestones."""
+"""The overview: what we know at a glance, every country's tier and score in every area, one area
+on the map, the two-speed panel, the latest changes and the progress of the milestones."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oip.catalogue.schema import Catalogue
-from oip.conditionality import Evaluation
+from oip.conditionality import Evaluation, Standing
 from oip.monitor.pages.region import (
     AreaSpread,
     DivergencePoint,
     MilestoneRow,
+    blockers,
     divergence_points,
     milestones,
     spreads,
@@ -30,6 +32,26 @@ from oip.monitor.pages.values import (
 )
 
 LATEST_CHANGES = 8
+#: How many areas the strip names as the widest gaps.
+WIDEST_GAPS = 3
+
+
+@dataclass(frozen=True)
+class WhatWeKnow:
+    """The strip first on the overview, from the read models alone.
+
+    `arrangements`: each milestone's headline arrangement (its first target, milestone order,
+    once each) as (target id, title, how many of the `countries` achieved it); `latest_evidence`: the newest date any benchmark was
+    observed by `as_of` (None before any evidence); `widest_gaps`: up to three areas with
+    at least two countries assessed and a score spread above 0, widest first (catalogue order
+    on a tie); `doors_closed`: the EU-side benchmarks observed not met or partial (blockers).
+    """
+
+    arrangements: tuple[tuple[str, str, int], ...]
+    countries: int
+    latest_evidence: dt.date | None
+    widest_gaps: tuple[AreaSpread, ...]
+    doors_closed: int
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,7 @@ class OverviewPage:
     grid: tuple[GridRow, ...]
     map_cells: tuple[Cell, ...]
     two_speed: tuple[AreaSpread, ...]
+    known: WhatWeKnow
     divergence: tuple[DivergencePoint, ...]
     changes: tuple[ChangeRow, ...]
     milestones: tuple[MilestoneRow, ...]
@@ -69,6 +92,7 @@ def build(
     coverage = coverage_counts(catalogue, evaluation, as_of)
     all_cells = [cell(catalogue, s, coverage) for s in standings]
     two_speed = spreads(catalogue, evaluation, as_of, now=standings)
+    milestone_rows = milestones(catalogue, standings, as_of)
     return OverviewPage(
         as_of=as_of,
         area=shown,
@@ -80,9 +104,38 @@ def build(
         ),
         map_cells=tuple(c for c in all_cells if c.area == shown.id),
         two_speed=two_speed,
+        known=what_we_know(catalogue, standings, two_speed, milestone_rows),
         divergence=divergence_points(catalogue, two_speed),
         changes=latest_changes(catalogue, evaluation, as_of, limit=LATEST_CHANGES),
-        milestones=milestones(catalogue, standings, as_of),
+        milestones=milestone_rows,
+    )
+
+
+def what_we_know(
+    catalogue: Catalogue,
+    standings: Sequence[Standing],
+    two_speed: Sequence[AreaSpread],
+    milestone_rows: Sequence[MilestoneRow],
+) -> WhatWeKnow:
+    """Return the strip of `standings` (one date), its spreads and milestones (see `WhatWeKnow`)."""
+    targets: dict[str, str] = {}
+    for m in milestone_rows:
+        if m.targets:
+            targets.setdefault(m.targets[0].id, m.targets[0].title)
+    observed = [st.observed_on for s in standings for st in s.states if st.observed_on is not None]
+    gaps = sorted(
+        (a for a in two_speed if a.assessed >= 2 and a.score_spread > 0),
+        key=lambda a: -a.score_spread,
+    )
+    return WhatWeKnow(
+        arrangements=tuple(
+            (t, title, sum(1 for s in standings if t in s.achieved_targets))
+            for t, title in targets.items()
+        ),
+        countries=len(catalogue.countries),
+        latest_evidence=max(observed, default=None),
+        widest_gaps=tuple(gaps[:WIDEST_GAPS]),
+        doors_closed=len(blockers(catalogue, standings)),
     )
 
 
