@@ -61,7 +61,10 @@ def test_date_control_changes_what_is_shown(page: Page, live_url: str) -> None:
     p.get_by_role("button", name="Show", exact=True).click()
     p.wait_for_url("**as_of=2024-01-10**")
     assert "area=eppo" in p.url  # the page's other parameters survive a date change
-    assert me.get_attribute("aria-label") == "Montenegro, EPPO: tier 1 incremental"
+    assert (
+        me.get_attribute("aria-label")
+        == "Montenegro, EPPO: tier 1 incremental, score 35, 4/13 assessed"
+    )
     assert me.get_attribute("aria-label") != today_label
     assert p.get_by_role("status").inner_text().startswith("◷ You are looking at the state as of")
     assert "10 January 2024" in p.locator("footer").inner_text()
@@ -149,3 +152,16 @@ def test_area_selector_recolours_the_map(page: Page, live_url: str) -> None:
     p.wait_for_url("**area=eppo**")
     assert "as_of=2024-03-01" in p.url
     assert p.locator("#map-heading").inner_text().startswith("Map: European Public Prosecutor")
+
+
+def test_overview_shows_scores_and_what_we_know_first(page: Page, live_url: str) -> None:
+    p = visit(page, live_url + "/?area=eppo&as_of=2024-01-10")
+    me = p.locator("table.grid a[href*='/countries/ME/'][href*='#area-eppo']")
+    assert me.locator(".cell-score .score").is_visible()
+    assert me.locator(".cell-score .score").inner_text() == "35"
+    assert me.locator(".cell-assessed").inner_text() == "4/13 assessed"
+    # not assessed: the words alone, no score as a number
+    assert p.locator("table.grid td.tier-na").count() > 0
+    assert p.locator("table.grid td.tier-na .cell-score").count() == 0
+    assert p.locator("h2").first.inner_text() == "What we know, as of 10 January 2024"
+    assert page.problems == []
