@@ -81,7 +81,7 @@ def test_every_shipped_record_is_valid_and_sourced(catalogue: Catalogue) -> None
             else:
                 assert item.country == file_country, (path.name, item.key)
                 keys.append(item.key)
-    assert observations == 48 + 40
+    assert observations == 48 + 43  # + 3 NIS2 laws on catalogue 2026.2's ENISA-criteria target
     assert len(keys) == len(set(keys)) == 34 + 26
 
 
@@ -107,7 +107,7 @@ def test_load_baseline_is_idempotent() -> None:
     )
     second = load_baseline(today=SECOND)  # adds the second edition, skips the first
     assert (second.created, second.skipped, second.context_created, second.context_skipped) == (
-        40,
+        43,
         48,
         26,
         34,
@@ -115,12 +115,12 @@ def test_load_baseline_is_idempotent() -> None:
     again = load_baseline(today=SECOND)
     assert (again.created, again.skipped, again.context_created, again.context_skipped) == (
         0,
-        88,
+        91,
         0,
         60,
     )
     assert again.batch_id is None
-    assert Observation.objects.count() == 88
+    assert Observation.objects.count() == 91
     assert set(Observation.objects.values_list("recorded_by", flat=True)) == {"baseline"}
     assert ContextNote.objects.filter(country__isnull=True).count() == 7
 
@@ -130,12 +130,12 @@ def test_load_baseline_command_prints_counts() -> None:
     out = io.StringIO()
     call_command("evidence", "load-baseline", stdout=out)
     assert out.getvalue().strip() == (
-        "baseline: created 88 observation(s), skipped 0; created 60 context note(s), skipped 0"
+        "baseline: created 91 observation(s), skipped 0; created 60 context note(s), skipped 0"
     )
     out = io.StringIO()
     call_command("evidence", "load-baseline", stdout=out)
     assert out.getvalue().strip() == (
-        "baseline: created 0 observation(s), skipped 88; created 0 context note(s), skipped 60"
+        "baseline: created 0 observation(s), skipped 91; created 0 context note(s), skipped 60"
     )
 
 
