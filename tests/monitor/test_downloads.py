@@ -82,8 +82,19 @@ def test_standings_csv_parses_one_row_per_country_and_area(
         "2025-04-09",
         "true",
     )
+    assert me["tier_name"] == "structural"
     al = next(r for r in parsed if r["country"] == "AL" and r["area"] == "eppo")
-    assert (al["tier"], al["assessed"], al["assessed_benchmarks"]) == ("0", "false", "0")
+    # Not assessed reads so in every tier cell, never 0 or "none".
+    assert (al["tier"], al["tier_name"], al["raw_tier"], al["score"]) == (
+        "not assessed",
+        "not assessed",
+        "not assessed",
+        "not assessed",
+    )
+    assert (al["assessed"], al["assessed_benchmarks"]) == ("false", "0")
+    fell = rows(download(client, "/downloads/standings.csv?as_of=2025-04-10"))
+    me_fell = next(r for r in fell if r["country"] == "ME" and r["area"] == "eppo")
+    assert (me_fell["tier"], me_fell["tier_name"]) == ("0", "no tier yet")
     assert CITATION.match(response["X-OIP-Citation"])
     assert response["Content-Disposition"] == 'attachment; filename="oip-standings-2025-02-01.csv"'
     assert response["Content-Type"] == "text/csv; charset=utf-8"

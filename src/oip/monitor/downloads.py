@@ -35,6 +35,7 @@ from oip.evidence.records import CSV_COLUMNS
 from oip.monitor import reads
 from oip.monitor.pages import downloads as downloads_page
 from oip.monitor.pages.about import LICENCE, LICENCE_URL
+from oip.presentation import labels
 from oip.presentation.designation import KOSOVO_FOOTNOTE
 from oip.presentation.labels import NOT_ASSESSED
 from oip.site.csvsafe import write_csv
@@ -192,6 +193,9 @@ def standings_csv(as_of: dt.date) -> str:
     rows = []
     for s in evaluation().standings(as_of):
         cell = cells[(s.country, s.area)]
+        # An area without evidence reads "not assessed" in every tier cell, never 0 or "none";
+        # tier 0 with evidence reads "no tier yet" (the JSON keeps the integers and `assessed`).
+        unassessed = s.not_assessed
         rows.append(
             [
                 s.country,
@@ -199,9 +203,11 @@ def standings_csv(as_of: dt.date) -> str:
                 s.area,
                 cell.area_title,
                 s.as_of,
-                s.tier,
-                catalogue.tier_name(s.tier),
-                s.raw_tier,
+                NOT_ASSESSED if unassessed else s.tier,
+                NOT_ASSESSED
+                if unassessed
+                else (labels.NO_TIER_YET if s.tier == 0 else catalogue.tier_name(s.tier)),
+                NOT_ASSESSED if unassessed else s.raw_tier,
                 s.status,
                 cell.is_assessed,
                 cell.assessed,
