@@ -72,6 +72,13 @@ class Page:
             lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
         )
 
+    def visit(self, url: str) -> Any:
+        """Go to `url`, require a 200, and return the Playwright page."""
+        response = self.page.goto(url)
+        assert response is not None
+        assert response.status == 200, url
+        return self.page
+
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Page]:

@@ -29,10 +29,7 @@ PAGES = [
 
 
 def visit(page: Page, url: str) -> Any:
-    response = page.page.goto(url)
-    assert response is not None
-    assert response.status == 200, url
-    return page.page
+    return page.visit(url)
 
 
 def test_montenegro_page_is_short_at_1280px(page: Page, live_url: str) -> None:

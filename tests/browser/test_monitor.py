@@ -24,10 +24,7 @@ PAGES = [
 
 
 def visit(page: Page, url: str) -> Any:
-    response = page.page.goto(url)
-    assert response is not None
-    assert response.status == 200, url
-    return page.page
+    return page.visit(url)
 
 
 @pytest.mark.parametrize("path", PAGES)

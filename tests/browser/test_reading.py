@@ -23,10 +23,7 @@ SERIOUS = """(result) => result.violations
 
 
 def visit(page: Page, url: str) -> Any:
-    response = page.page.goto(url)
-    assert response is not None
-    assert response.status == 200, url
-    return page.page
+    return page.visit(url)
 
 
 @pytest.mark.parametrize("path", NEW_PAGES)
