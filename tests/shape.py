@@ -24,6 +24,7 @@ PURE = (
     "oip.presentation.geo",
     "oip.presentation.labels",
     "oip.presentation.mapshapes",
+    "oip.liaison",
 )
 
 #: Shell layers, lowest first; a package may import only from its own layer or below.

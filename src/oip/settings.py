@@ -87,6 +87,14 @@ INSTALLED_APPS = [
     "oip.reports",
     "oip.standings",
     "oip.site",
+    "oip.exchange",
+    # Second factor for people on the exchange (TOTP and backup codes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Django's Tasks API (the backport) with the database queue: the exchange's worker.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "oip.site.ratelimit.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -289,3 +298,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("OIP_LOG_LEVEL", "WARNING")},
 }
+
+# --- The liaison exchange (docs/exchange.md) -------------------------------------------------
+# The key-encryption key that wraps every payload's data key. Production refuses to start
+# without a readable key file; development generates one under var/ with mode 0600 on first use.
+OIP_EXCHANGE_KEK_FILE = Path(env_str("OIP_EXCHANGE_KEK_FILE") or VAR_DIR / "exchange" / "kek.key")
+if PRODUCTION and not env_str("OIP_EXCHANGE_KEK_FILE"):
+    raise ImproperlyConfigured(
+        "OIP_EXCHANGE_KEK_FILE must name the key-encryption key file in production"
+    )
+OIP_EXCHANGE_BLOBS = VAR_DIR / "exchange" / "blobs"
+# `oip serve` embeds one exchange worker unless this is "external" (workers run apart).
+OIP_EXCHANGE_WORKER = env_str("OIP_EXCHANGE_WORKER", "embedded")
+if OIP_EXCHANGE_WORKER not in {"embedded", "external"}:
+    raise ImproperlyConfigured(
+        f"OIP_EXCHANGE_WORKER must be embedded or external, got {OIP_EXCHANGE_WORKER!r}"
+    )
+# Seconds between two ticks of a worker (reminders, withdrawals): EXCHANGE.md §6.6.5.
+OIP_EXCHANGE_TICK = env_float("OIP_EXCHANGE_TICK", 30.0, minimum=1, maximum=3600)
+# Django's Tasks API through the backport, on the database queue: SQLite for `make run`,
+# PostgreSQL (workers claim with SKIP LOCKED) when DATABASE_URL points there.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reminders carry links only; the console backend prints them in development.
+EMAIL_BACKEND = env_str("OIP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("OIP_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("OIP_EMAIL_PORT", 25, minimum=1, maximum=65535)
+DEFAULT_FROM_EMAIL = env_str("OIP_EMAIL_FROM", "oip-exchange@localhost")
+# Where links in reminders point (the public address of this deployment).
+OIP_EXCHANGE_SESSION_IDLE = env_int("OIP_EXCHANGE_SESSION_IDLE", 1800, minimum=60, maximum=86400)
