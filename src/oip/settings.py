@@ -303,9 +303,10 @@ LOGGING = {
 # The key-encryption key that wraps every payload's data key. Production refuses to start
 # without a readable key file; development generates one under var/ with mode 0600 on first use.
 OIP_EXCHANGE_KEK_FILE = Path(env_str("OIP_EXCHANGE_KEK_FILE") or VAR_DIR / "exchange" / "kek.key")
-if PRODUCTION and not env_str("OIP_EXCHANGE_KEK_FILE"):
+if PRODUCTION and not (env_str("OIP_EXCHANGE_KEK_FILE") and OIP_EXCHANGE_KEK_FILE.is_file()):
     raise ImproperlyConfigured(
-        "OIP_EXCHANGE_KEK_FILE must name the key-encryption key file in production"
+        "OIP_EXCHANGE_KEK_FILE must name an existing key-encryption key file in production "
+        "(`oip exchange keys generate FILE` writes one)"
     )
 OIP_EXCHANGE_BLOBS = VAR_DIR / "exchange" / "blobs"
 # `oip serve` embeds one exchange worker unless this is "external" (workers run apart).

@@ -40,6 +40,8 @@ PRODUCTION_OK = {
     "OIP_ENV": "production",
     "OIP_SECRET_KEY": GOOD_KEY,
     "OIP_ALLOWED_HOSTS": "oip.example.eu",
+    # Any existing file passes the settings' check; its content is checked where it is used.
+    "OIP_EXCHANGE_KEK_FILE": __file__,
 }
 
 
@@ -58,6 +60,11 @@ OTHER_REFUSALS = {
     "bad-bool": ({"OIP_DEBUG": "maybe"}, "OIP_DEBUG must be a boolean"),
     "no-hosts": ({"OIP_ALLOWED_HOSTS": ""}, "OIP_ALLOWED_HOSTS must list"),
     "star": ({"OIP_ALLOWED_HOSTS": "*"}, "OIP_ALLOWED_HOSTS must list"),
+    "no-kek": ({"OIP_EXCHANGE_KEK_FILE": ""}, "OIP_EXCHANGE_KEK_FILE must name an existing"),
+    "missing-kek": (
+        {"OIP_EXCHANGE_KEK_FILE": "/nonexistent/kek.key"},
+        "OIP_EXCHANGE_KEK_FILE must name an existing",
+    ),
     "star-in-list": ({"OIP_ALLOWED_HOSTS": "oip.example.eu,*"}, "OIP_ALLOWED_HOSTS must list"),
     "javascript-url": ({"OIP_PUBLIC_URL": "javascript:alert(1)"}, "OIP_PUBLIC_URL must be"),
     "hostless-url": ({"OIP_PUBLIC_URL": "https://"}, "OIP_PUBLIC_URL must be"),
