@@ -45,6 +45,14 @@ PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 OVERVIEW = "/"
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 IMPORT_TARGET_S = {"sqlite": 30.0, "postgresql": 60.0}
+#: The liaison exchange's bench modules (each exposes `rows()`; see Bench.liaison).
+LIAISON = (
+    "bench_liaison_templates",
+    "bench_liaison_access",
+    "bench_liaison_clocks",
+    "bench_liaison_metrics",
+    "bench_exchange_tick",
+)
 
 
 @dataclass
@@ -561,6 +569,51 @@ class Bench:
             )
         self.add(Row("reports: peak memory (max RSS)", db, f"{result['max_rss_mb']:.0f} MB"))
 
+    def liaison(self) -> None:
+        """The liaison exchange's figures: each `bench/<module>.py` in LIAISON exposes `rows()`,
+        a list of {figure, measured_s, target_s, baseline_s[, database]}, run in a child process
+        (the pure core needs no database; a module that does builds its own)."""
+        for module in LIAISON:
+            if not (ROOT / "bench" / f"{module}.py").exists():
+                self.add(Row(f"exchange: {module} not measured (missing)", "-", "not measured"))
+                continue
+            code = f"import json, bench.{module} as m; print(json.dumps(m.rows()))"
+            env = base_env(self.work / f"{module}-var")
+            started = time.perf_counter()
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=max(30.0, min(300.0, CLOCK.left())),
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                self.failed(f"exchange: {module}", "-", "timed out")
+                continue
+            self.raw[module] = {"seconds": round(time.perf_counter() - started, 1)}
+            if done.returncode != 0:
+                self.failed(f"exchange: {module}", "-", done.stderr.strip()[-150:])
+                continue
+            for item in json.loads(done.stdout.strip().splitlines()[-1]):
+                measured, target = item["measured_s"], item.get("target_s")
+                base = item.get("baseline_s")
+                self.add(
+                    Row(
+                        f"exchange: {item['figure']}",
+                        item.get("database", "-"),
+                        ms(measured),
+                        f"<= {ms(target)}" if target else "",
+                        f"{times(measured, base)} a trivial loop" if base else "",
+                        judge(measured, target),
+                        measured,
+                        target,
+                        "s",
+                    )
+                )
+
 
 # -- output -----------------------------------------------------------------------------------
 
@@ -603,6 +656,53 @@ def git_revision() -> str:
     return (rev or "unknown") + ("+dirty" if dirty else "")
 
 
+def monitor(bench: Bench, args: argparse.Namespace, work: Path, kinds: Sequence[str]) -> None:
+    """The monitor's figures: generated data, then each database in turn, then the reports."""
+    catalogue = bench_catalogue(work / "catalogue")
+    csv = work / "observations.csv"
+    say(f"generating {args.n:,} observations (seed {args.seed}) ...")
+    generated = run_task(
+        "generate",
+        [
+            "--catalogue-dir",
+            str(catalogue),
+            "--out",
+            str(csv),
+            "--n",
+            str(args.n),
+            "--seed",
+            str(args.seed),
+        ],
+        base_env(work / "generate-var"),
+        120,
+    )
+    bench.raw["generate"] = generated
+    if "error" in generated:
+        bench.failed("data: generated CSV", "-", generated["error"])
+    else:
+        bench.add(
+            Row(
+                "data: generated CSV (bench/generate.py)",
+                "-",
+                f"{generated['rows']:,} obs., {generated['countries']} countries x "
+                f"{generated['benchmarks']} benchmarks, 10 years, seed {args.seed}",
+                "",
+                f"catalogue {generated['catalogue_version']}",
+            )
+        )
+        for kind in kinds:
+            reason = postgres_available() if kind == "postgresql" else None
+            if reason:
+                say(f"{LABELS[kind]}: skipped ({reason})")
+                bench.add(Row("all figures", LABELS[kind], f"skipped (no PostgreSQL: {reason})"))
+                continue
+            try:
+                bench.measure(kind, catalogue, csv)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                bench.failed("all figures", LABELS[kind], str(error))
+        bench.reports()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every measurement, print the table, write bench/out/results.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -613,6 +713,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--only", choices=sorted(LABELS), action="append", help="one database")
+    parser.add_argument(
+        "--exchange-only", action="store_true", help="only the liaison exchange's figures"
+    )
     args = parser.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     meta: dict[str, Any] = {
@@ -629,51 +732,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="oip-bench-") as tmp:
         work = Path(tmp)
         bench = Bench(args, work)
-        catalogue = bench_catalogue(work / "catalogue")
-        csv = work / "observations.csv"
-        say(f"generating {args.n:,} observations (seed {args.seed}) ...")
-        generated = run_task(
-            "generate",
-            [
-                "--catalogue-dir",
-                str(catalogue),
-                "--out",
-                str(csv),
-                "--n",
-                str(args.n),
-                "--seed",
-                str(args.seed),
-            ],
-            base_env(work / "generate-var"),
-            120,
-        )
-        bench.raw["generate"] = generated
-        if "error" in generated:
-            bench.failed("data: generated CSV", "-", generated["error"])
+        if args.exchange_only:
+            bench.liaison()
         else:
-            bench.add(
-                Row(
-                    "data: generated CSV (bench/generate.py)",
-                    "-",
-                    f"{generated['rows']:,} obs., {generated['countries']} countries x "
-                    f"{generated['benchmarks']} benchmarks, 10 years, seed {args.seed}",
-                    "",
-                    f"catalogue {generated['catalogue_version']}",
-                )
-            )
-            for kind in kinds:
-                reason = postgres_available() if kind == "postgresql" else None
-                if reason:
-                    say(f"{LABELS[kind]}: skipped ({reason})")
-                    bench.add(
-                        Row("all figures", LABELS[kind], f"skipped (no PostgreSQL: {reason})")
-                    )
-                    continue
-                try:
-                    bench.measure(kind, catalogue, csv)
-                except (RuntimeError, OSError, subprocess.SubprocessError) as error:
-                    bench.failed("all figures", LABELS[kind], str(error))
-            bench.reports()
+            monitor(bench, args, work, kinds)
+            bench.liaison()
     meta["load_average_end"] = load_average()
     meta["seconds"] = round(CLOCK.elapsed(), 1)
     OUT.mkdir(parents=True, exist_ok=True)
