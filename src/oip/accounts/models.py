@@ -7,6 +7,8 @@
 - `Membership` ties a user to an organisation with a role, the areas it covers and a
   clearance (the highest TLP label the member may read), valid over `[valid_from, valid_to)`.
   Outside that period, or outside the organisation's own validity, it gives no rights at all.
+- `ApiToken` is a machine client's bearer token, bound to one user and one organisation,
+  expiring; only its SHA-256 is stored (the token itself is shown once, when issued).
 
 What a single row can get wrong is refused by the DATABASE (check constraints), whoever writes;
 what needs the catalogue or another row (known country codes, body ids, areas, functions) is
@@ -16,6 +18,9 @@ checked by `clean()`, which the admin and `full_clean()` run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import uuid
 from typing import Any
 
@@ -207,3 +212,95 @@ def _unknown(values: Any, known: Any) -> list[Any]:
     if not isinstance(values, list):
         return [values]
     return [v for v in values if v not in known]
+
+
+#: How many characters of a token are kept in clear, to tell tokens apart in listings.
+TOKEN_PREFIX_LENGTH = 8
+
+
+def token_digest(token_text: str) -> str:
+    """Return the hex SHA-256 of a bearer token: what is stored and looked up, never the token."""
+    return hashlib.sha256(token_text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token of a machine client, bound to one user and one organisation.
+
+    Only `token_hash` (SHA-256 of the token) is stored, and `prefix` (its first characters) for
+    listings. A token is usable at an instant when it is not revoked by then and that instant is
+    before `expires_at`; whether its user's membership in its organisation is valid then is the
+    caller's question (`oip.exchange.auth.TokenAuth` asks it on every request).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, editable=False)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="apitoken_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
+                name="apitoken_revoked_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… · {self.user} · {self.organisation}"
+
+    @classmethod
+    def issue(
+        cls,
+        user: User,
+        organisation: Organisation,
+        lifetime: dt.timedelta,
+        now: dt.datetime | None = None,
+    ) -> tuple[str, ApiToken]:
+        """Create a token for `user` in `organisation`, valid for `lifetime` from `now`.
+
+        Returns the token text (shown once, never stored) and the stored row. A lifetime that
+        is not positive is refused with ValueError.
+        """
+        if lifetime <= dt.timedelta(0):
+            raise ValueError(f"a token's lifetime must be positive, got {lifetime}")
+        moment = clock.now() if now is None else now
+        token_text = secrets.token_urlsafe(32)
+        row = cls.objects.create(
+            user=user,
+            organisation=organisation,
+            token_hash=token_digest(token_text),
+            prefix=token_text[:TOKEN_PREFIX_LENGTH],
+            created_at=moment,
+            expires_at=moment + lifetime,
+        )
+        return token_text, row
+
+    @classmethod
+    def lookup(cls, token_text: str) -> ApiToken | None:
+        """Return the row of `token_text` (usable or not), or None when no such token exists.
+
+        The row is found by the token's hash; the hashes are then compared in constant time,
+        so the answer does not depend on how much of a guess was right.
+        """
+        digest = token_digest(token_text)
+        row = cls.objects.select_related("user", "organisation").filter(token_hash=digest).first()
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
+            return None
+        return row
+
+    def usable_at(self, when: dt.datetime) -> bool:
+        """Whether the token may be used at `when`: issued by then, not expired, not revoked."""
+        return self.created_at <= when < self.expires_at and (
+            self.revoked_at is None or when < self.revoked_at
+        )
