@@ -177,7 +177,9 @@ class Event:
 class ClockState:
     """Where one clock stands at `now` (met: stopped in time; late: stopped after the due
     instant; overdue: still running past it). `fraction` is elapsed / allowed time (1.0 = due),
-    business time for business clocks."""
+    business time for business clocks. `allowed` is the allowed time as a length (business
+    days count 24 h, business hours their hours, a month 30 days), None when unknown; the
+    ladder's "clocks of at most 24 h" rule reads it."""
 
     clock: str
     party: Party
@@ -187,6 +189,7 @@ class ClockState:
     stopped_at: dt.datetime | None
     fraction: float
     overdue_by: dt.timedelta | None
+    allowed: dt.timedelta | None = None
 
 
 # --- escalation (§6.6.3) ---------------------------------------------------------------------
