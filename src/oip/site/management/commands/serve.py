@@ -5,6 +5,10 @@ refuses to start without a strong secret key and allowed hosts (see oip.settings
 on stderr when it runs without TLS. Defaults come from the environment through
 `oip.site.env` (HOST, PORT, OIP_WORKERS, OIP_THREADS, OIP_ACCESS_LOG); a malformed value is
 refused with a message naming the variable.
+
+Unless OIP_EXCHANGE_WORKER is "external", gunicorn's master also runs one exchange worker
+(`oip exchange worker`) as its child, started and stopped by the hooks of
+`oip.exchange.embedded`: SIGTERM to the server stops both.
 """
 
 from __future__ import annotations
@@ -70,7 +74,11 @@ class Command(BaseCommand):
         if settings.OIP_TLS_WARNING:
             self.stderr.write(settings.OIP_TLS_WARNING)
         bind = f"{host}:{port}"
-        self.stdout.write(f"OIP serving on http://{bind}/ (gunicorn, {workers} workers)")
+        embedded = settings.OIP_EXCHANGE_WORKER == "embedded"
+        with_worker = ", one exchange worker" if embedded else ""
+        self.stdout.write(
+            f"OIP serving on http://{bind}/ (gunicorn, {workers} workers{with_worker})"
+        )
         self.stdout.flush()
         self.stderr.flush()
         argv = [
@@ -93,6 +101,8 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "10",
         ]
+        if embedded:
+            argv += ["--config", "python:oip.exchange.embedded"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oip.settings")
         # Reports render in a helper process beside each worker (see oip.reports.isolation).
         os.environ.setdefault("OIP_REPORT_PROCESS", "1")
