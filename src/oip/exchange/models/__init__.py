@@ -1,0 +1,40 @@
+"""The exchange's models, re-exported: the store, what goes out, and the audit chain."""
+
+from oip.exchange.models.audit import GENESIS_HASH, AuditEvent, AuditHead
+from oip.exchange.models.outbound import WITHDRAWAL_REASONS, EgressRecord, Outbox, Withdrawal
+from oip.exchange.models.store import (
+    AUDIENCES,
+    CONTACT_FUNCTIONS,
+    EVENT_KINDS,
+    SUBMISSION_KINDS,
+    Addressee,
+    ContactPoint,
+    DataKey,
+    Delivery,
+    ExchangeEvent,
+    Notification,
+    Submission,
+    TemplateVersion,
+)
+
+__all__ = [
+    "AUDIENCES",
+    "CONTACT_FUNCTIONS",
+    "EVENT_KINDS",
+    "GENESIS_HASH",
+    "SUBMISSION_KINDS",
+    "WITHDRAWAL_REASONS",
+    "Addressee",
+    "AuditEvent",
+    "AuditHead",
+    "ContactPoint",
+    "DataKey",
+    "Delivery",
+    "EgressRecord",
+    "ExchangeEvent",
+    "Notification",
+    "Outbox",
+    "Submission",
+    "TemplateVersion",
+    "Withdrawal",
+]
