@@ -1,0 +1,361 @@
+"""Measured performance of the liaison exchange as observations to record (EXCHANGE.md §6.10).
+
+Pure: no Django. The shell reads facts from the exchange's tables (reachability results, uses
+of templates, clock outcomes, breach decisions), calls `observations(...)` and writes each
+`ObservationToRecord` with `oip.evidence.actions.record_observation`. The output depends only
+on the facts, the evidence map, the catalogue's validity periods and `now`, and is sorted, so a
+rerun yields the same observations (which the store then skips by fingerprint).
+
+Faithfulness to the benchmarks' wording ("... in the last 12 months"):
+- reachability: a pass records `met` on its day; a failed test records `not_met` only when no
+  `met` of the benchmark is in force (observed within its `validity_days`); a failure while a
+  pass is in force records nothing (the validity period does the erasing).
+- usage of sensitive templates (coarsened): `met` observed on the last day of the quarter of
+  use, recorded from `lag_days` (90) after it. No use records nothing: the exchange cannot see
+  uses of other channels, so absence is not evidence of `not_met`; the validity lapses instead.
+- response times (C2): on each complete day, the country's response clocks resolved in the
+  last `window_days`: at least `min_clocks` and a share met of at least `min_rate` is true,
+  at least `min_clocks` below it false, fewer unknown. `met` is recorded on the day it becomes
+  true (and renewed after `window_days` while it stays true); `not_met` on the day it is false
+  with no `met` in force, once until the next `met`.
+- breaches: a confirmed breach records `not_met` on the benchmarks the policy selected, a
+  remedy `met`, a dismissal nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Literal
+
+from oip.liaison.evidence_map import EvidenceMap, Rule
+from oip.liaison.measured import (
+    BreachDecision,
+    ClockOutcome,
+    ExceptionalDelivery,
+    Facts,
+    ObservationToRecord,
+    Origin,
+    ReachabilityResult,
+    Source,
+    TemplateUse,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+)
+
+__all__ = [
+    "BreachDecision",
+    "ClockOutcome",
+    "ExceptionalDelivery",
+    "Facts",
+    "ObservationToRecord",
+    "ReachabilityResult",
+    "Source",
+    "TemplateUse",
+    "observations",
+    "quarter_end",
+    "quarter_label",
+    "quarter_start",
+]
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Builds observations with the map's publisher and the public page's URL."""
+
+    def __init__(self, evidence_map: EvidenceMap, public_url: str) -> None:
+        self.map = evidence_map
+        self.base = public_url.rstrip("/")
+
+    def url(self, country: str, area: str, day: dt.date) -> str:
+        path = f"exchange/performance/{country}/{area}/{quarter_label(day)}"
+        return f"{self.base}/{path}" if self.base.startswith("http") else f"oip:{path}"
+
+    def make(
+        self,
+        rule: Rule,
+        country: str,
+        status: Literal["met", "not_met"],
+        observed_on: dt.date,
+        recorded_from: dt.date,
+        origin: Origin,
+        origin_id: str,
+        title: str,
+        excerpt: str,
+    ) -> ObservationToRecord:
+        publisher = self.map.publisher
+        if rule.mode == "confirm":
+            publisher += f", confirmed by {rule.body_name}"
+        source = Source(
+            self.url(country, rule.area, observed_on), title, publisher, recorded_from, excerpt
+        )
+        return ObservationToRecord(
+            observed_on,
+            country,
+            rule.benchmark,
+            status,
+            recorded_from,
+            rule.id,
+            origin,
+            origin_id,
+            source,
+        )
+
+
+def _in_force(last_met: dt.date | None, day: dt.date, validity: int | None) -> bool:
+    """Whether a `met` observed on `last_met` still holds on `day` (the engine's rule)."""
+    if last_met is None:
+        return False
+    return validity is None or day < last_met + dt.timedelta(days=validity)
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 120 else f"{minutes} min"
+
+
+def _reachability(
+    rule: Rule, results: Iterable[ReachabilityResult], validity: int | None, w: _Writer
+) -> Iterator[ObservationToRecord]:
+    by_country: dict[str, list[ReachabilityResult]] = defaultdict(list)
+    for result in results:
+        if result.area == rule.area and result.body in rule.bodies:
+            by_country[result.country].append(result)
+    window = dt.timedelta(days=rule.window_days)
+    for country, items in by_country.items():
+        items.sort(key=lambda r: (r.decided_at, r.id))
+        last_met: dt.date | None = None
+        passed: dict[str, dt.datetime] = {}  # function -> its latest pass
+        for r in items:
+            day = r.decided_at.date()
+            kind = "reachability test" if r.origin == "test" else "request"
+            title = (
+                f"{kind.capitalize()} of the {country} {rule.area} liaison point ({rule.body_name})"
+            )
+            limit = f"agreed limit {_minutes(r.limit)}"
+            if r.result == "met" and r.answered_at is not None:
+                passed[r.function] = r.decided_at
+                needed = rule.functions or (r.function,)
+                if all(f in passed and r.decided_at - passed[f] < window for f in needed):
+                    excerpt = f"Answered in {_minutes(r.answered_at - r.sent_at)}; {limit}."
+                    if rule.functions:
+                        excerpt += (
+                            f" Every liaison point ({', '.join(needed)}) passed within 12 months."
+                        )
+                    yield w.make(rule, country, "met", day, day, "test", r.id, title, excerpt)
+                    last_met = day
+            elif not _in_force(last_met, day, validity):
+                answered = (
+                    f"Answered after {_minutes(r.answered_at - r.sent_at)}"
+                    if r.answered_at is not None
+                    else "Not answered"
+                )
+                excerpt = f"{answered}; {limit}."
+                yield w.make(rule, country, "not_met", day, day, "test", r.id, title, excerpt)
+
+
+def _used(rule: Rule, use: TemplateUse) -> bool:
+    return (
+        use.area == rule.area
+        and use.template in rule.templates
+        and (not rule.stages or use.stage in rule.stages)
+    )
+
+
+def _usage(
+    rule: Rule, uses: Iterable[TemplateUse], recognised: frozenset[tuple[str, str]], w: _Writer
+) -> Iterator[ObservationToRecord]:
+    """Coarsened: one `met` per quarter with a use (every strand within 12 months), observed on
+    the quarter's last day, recorded `lag_days` after it."""
+    quarters: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    for use in uses:
+        if _used(rule, use) and (not rule.requires or (use.country, rule.requires) in recognised):
+            quarters[(use.country, quarter_end(use.at.date()))].add(use.strand or "")
+    lag = dt.timedelta(days=w.map.lag_days if rule.coarsened else 0)
+    templates = " or ".join(rule.templates)
+    for (country, end), _strands in sorted(quarters.items()):
+        label = quarter_label(end)
+        excerpt = f"At least one {templates} exchange through the liaison exchange in {label}."
+        if rule.strands:
+            window_start = end - dt.timedelta(days=rule.window_days)
+            seen = {
+                strand
+                for (other, other_end), strands in quarters.items()
+                if other == country and window_start < other_end <= end
+                for strand in strands
+            }
+            if not set(rule.strands) <= seen:
+                continue
+            excerpt = (
+                f"Exchanges through the liaison exchange in every strand "
+                f"({', '.join(rule.strands)}) in the 12 months to the end of {label}."
+            )
+        title = f"Use of the liaison exchange by {country} in {rule.area} ({label})"
+        origin_id = f"{country}/{rule.area}/{label}"
+        yield w.make(rule, country, "met", end, end + lag, "usage", origin_id, title, excerpt)
+
+
+def _quarterly(
+    rule: Rule, uses: Iterable[TemplateUse], recognised: frozenset[tuple[str, str]], w: _Writer
+) -> Iterator[ObservationToRecord]:
+    """`met` on the last day of each quarter that completes `quarters` quarters of use in a row."""
+    used: dict[str, set[dt.date]] = defaultdict(set)
+    for use in uses:
+        if _used(rule, use) and (not rule.requires or (use.country, rule.requires) in recognised):
+            used[use.country].add(quarter_start(use.at.date()))
+    for country, starts in used.items():
+        for start in sorted(starts):
+            run, day = 1, start
+            while run < rule.quarters:
+                day = quarter_start(day - dt.timedelta(days=1))
+                if day not in starts:
+                    break
+                run += 1
+            if run < rule.quarters:
+                continue
+            end = quarter_end(start)
+            label = quarter_label(end)
+            excerpt = f"Used in each of the {rule.quarters} quarters up to {label}."
+            title = f"Regular use of the liaison exchange by {country} in {rule.area} ({label})"
+            yield w.make(
+                rule, country, "met", end, end, "usage", f"{country}/{label}", title, excerpt
+            )
+
+
+def _response_times(
+    rule: Rule,
+    clocks: Iterable[ClockOutcome],
+    validity: int | None,
+    last_day: dt.date,
+    w: _Writer,
+) -> Iterator[ObservationToRecord]:
+    """C2, swept day by day over complete days with a sliding 12-month window."""
+    resolved: dict[str, list[tuple[dt.date, bool]]] = defaultdict(list)
+    for clock in clocks:
+        at = clock.resolved_at
+        if clock.area == rule.area and clock.party_side == "country" and at is not None:
+            resolved[clock.country].append((at.date(), clock.status == "met"))
+    window = dt.timedelta(days=rule.window_days)
+    for country, outcomes in resolved.items():
+        outcomes.sort()
+        day = outcomes[0][0]
+        head = tail = met = 0  # outcomes[tail:head] are inside the window ending on `day`
+        last_met: dt.date | None = None
+        state: bool | None = None
+        said_not_met = False
+        while day <= last_day:
+            while head < len(outcomes) and outcomes[head][0] <= day:
+                met += outcomes[head][1]
+                head += 1
+            while tail < head and outcomes[tail][0] <= day - window:
+                met -= outcomes[tail][1]
+                tail += 1
+            total = head - tail
+            previous, state = (
+                state,
+                (None if total < rule.min_clocks else met >= rule.min_rate * total),
+            )
+            share = f"{met} of {total} response clocks met in the 12 months to {day.isoformat()}"
+            title = f"Response times of {country} in the liaison exchange ({rule.area})"
+            origin_id = f"{country}/{rule.area}/{day.isoformat()}"
+            if state is True and (
+                previous is not True or last_met is None or day >= last_met + window
+            ):
+                excerpt = f"{share} (at least {rule.min_rate:.0%} of at least {rule.min_clocks})."
+                yield w.make(rule, country, "met", day, day, "metric", origin_id, title, excerpt)
+                last_met, said_not_met = day, False
+            elif state is False and not said_not_met and not _in_force(last_met, day, validity):
+                excerpt = f"{share} (fewer than {rule.min_rate:.0%})."
+                yield w.make(
+                    rule, country, "not_met", day, day, "metric", origin_id, title, excerpt
+                )
+                said_not_met = True
+            day = _next_change(day, outcomes, head, tail, window, last_met, validity, last_day)
+
+
+def _next_change(
+    day: dt.date,
+    outcomes: Sequence[tuple[dt.date, bool]],
+    head: int,
+    tail: int,
+    window: dt.timedelta,
+    last_met: dt.date | None,
+    validity: int | None,
+    last_day: dt.date,
+) -> dt.date:
+    """The next day on which the sweep's state or the `met` in force can change (skips idle
+    days, so years without clocks cost nothing)."""
+    candidates = [last_day + dt.timedelta(days=1)]
+    if head < len(outcomes):
+        candidates.append(outcomes[head][0])
+    if tail < head:
+        candidates.append(outcomes[tail][0] + window)
+    if last_met is not None:
+        candidates.append(last_met + window)
+        if validity is not None:
+            candidates.append(last_met + dt.timedelta(days=validity))
+    return max(day + dt.timedelta(days=1), min(candidates))
+
+
+def _breaches(
+    rule: Rule, breaches: Iterable[BreachDecision], w: _Writer
+) -> Iterator[ObservationToRecord]:
+    for breach in breaches:
+        if rule.benchmark not in breach.benchmarks or breach.state == "dismissed":
+            continue
+        day = breach.at.date()
+        label = breach.tlp_mishandled.upper()
+        if breach.state == "confirmed":
+            status: Literal["met", "not_met"] = "not_met"
+            excerpt = f"Handling breach (TLP:{label} mishandled) confirmed on {day.isoformat()}."
+        else:
+            status = "met"
+            excerpt = f"Handling breach (TLP:{label}) remedied, confirmed on {day.isoformat()}."
+        title = f"Information handling by {breach.country} in {rule.area} ({rule.body_name})"
+        yield w.make(rule, breach.country, status, day, day, "breach", breach.id, title, excerpt)
+
+
+def observations(
+    facts: Facts,
+    evidence_map: EvidenceMap,
+    validity: Mapping[str, int | None],
+    now: dt.datetime,
+    *,
+    public_url: str = "",
+) -> list[ObservationToRecord]:
+    """The observations the exchange's facts support, that may be recorded at `now`.
+
+    `validity` maps each benchmark of the catalogue in force to its `validity_days`; a rule
+    whose benchmark is not in it (an older catalogue) is skipped. Facts after `now` are
+    ignored; an observation is returned only once `recorded_from` has come (coarsened usage:
+    90 days after its quarter). Response times are judged on complete days (up to yesterday),
+    so a rerun later the same day cannot change what a day's clocks said. `public_url` is the
+    site's address for the sources' links (`oip:` links without one). Sorted.
+    """
+    w = _Writer(evidence_map, public_url)
+    today = now.date()
+    reach = [r for r in facts.reachability if r.decided_at <= now]
+    uses = [u for u in facts.uses if u.at <= now]
+    clocks = [c for c in facts.clocks if (c.resolved_at or now) < now]
+    breaches = [b for b in facts.breaches if b.at <= now]
+    out: list[ObservationToRecord] = []
+    for rule in evidence_map.rules:
+        if rule.benchmark not in validity:
+            continue
+        days = validity[rule.benchmark]
+        if rule.kind == "reachability":
+            out.extend(_reachability(rule, reach, days, w))
+        elif rule.kind == "usage":
+            out.extend(_usage(rule, uses, facts.recognised, w))
+        elif rule.kind == "quarterly_usage":
+            out.extend(_quarterly(rule, uses, facts.recognised, w))
+        elif rule.kind == "response_times":
+            yesterday = today - dt.timedelta(days=1)
+            out.extend(_response_times(rule, clocks, days, yesterday, w))
+        elif rule.kind == "breach":
+            out.extend(_breaches(rule, breaches, w))
+    return sorted(o for o in out if o.recorded_from <= today and o.observed_on <= today)
