@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from oip.liaison.tlp import max_tlp, rank
 from oip.liaison.types import Audience, Ladder, LadderStep
@@ -175,10 +182,11 @@ class _PolicyFile(_Model):
     suspension: dict[str, dict[Mishandled, tuple[str, ...]]]
     ladders: dict[str, tuple[_Step, ...]]
 
+    _receive = field_validator("receive")(_check_caps)
+    _backfill = field_validator("backfill")(_check_duration)
+
     @model_validator(mode="after")
     def _whole(self) -> _PolicyFile:
-        _check_caps(self.receive)
-        _check_duration(self.backfill)
         if "default" not in self.ladders:
             raise ValueError("ladders: a `default` ladder is required")
         areas = {t.area for t in self.templates.values()}
