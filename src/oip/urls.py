@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls()),
     path("healthz", healthz, name="healthz"),
     path("reports/", include("oip.reports.urls")),
+    path("exchange/", include("oip.exchange.urls")),
     path("", include("oip.monitor.urls")),
 ]
