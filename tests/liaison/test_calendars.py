@@ -22,8 +22,8 @@ UTC = dt.UTC
 CALENDARS = load_calendars()
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_shipped_calendars_and_their_zones() -> None:
