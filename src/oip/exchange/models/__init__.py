@@ -2,6 +2,7 @@
 
 from oip.exchange.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from oip.exchange.models.outbound import WITHDRAWAL_REASONS, EgressRecord, Outbox, Withdrawal
+from oip.exchange.models.reachability import ReachabilityTest as ReachabilityTest
 from oip.exchange.models.store import (
     AUDIENCES,
     CONTACT_FUNCTIONS,
