@@ -369,7 +369,11 @@ class Loader:
         if target is None:
             file.problem((*loc, "x-oip-taxonomy"), f"unknown taxonomy set {reference!r}")
             return
-        holder = node.setdefault("items", {}) if node.get("type") == "array" else node
+        if node.get("type") == "array":
+            holder = node.setdefault("items", {})
+            holder["x-oip-taxonomy"] = reference  # so a wrong element names its taxonomy
+        else:
+            holder = node
         holder["enum"] = list(target[1])
 
     def check_example(

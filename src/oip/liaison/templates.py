@@ -179,6 +179,10 @@ def _split(error: ValidationError) -> Iterator[PayloadError]:
         for name in extra:
             yield PayloadError(_pointer([*where, name] if name else where), "unknown field")
         return
+    taxonomy = error.schema.get("x-oip-taxonomy") if isinstance(error.schema, Mapping) else None
+    if error.validator == "enum" and taxonomy is not None:
+        yield PayloadError(_pointer(where), f"unknown id {error.instance!r} in {taxonomy}")
+        return
     if error.validator in ("anyOf", "oneOf") and error.context:
         best = min(error.context, key=lambda e: len(list(e.absolute_path)))
         yield PayloadError(_pointer(where), best.message)
