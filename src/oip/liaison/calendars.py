@@ -43,6 +43,9 @@ __all__ = [
 UTC = dt.UTC
 DAY_SECONDS = 86_400
 BUILT_IN = ("24x7", "calendar-days")
+# Business-day counts are tabulated for these years (about 1 ms per calendar, once).
+_TABLE_FIRST = dt.date(2020, 1, 1).toordinal()
+_TABLE_END = dt.date(2041, 1, 1).toordinal()
 _KEYS = ("id", "version", "title", "timezone", "workweek", "business_hours", "source", "holidays")
 
 
@@ -94,6 +97,11 @@ class Calendar:
     zone: dt.tzinfo = field(default=UTC, repr=False)
     _nth_cache: dict[tuple[int, int], dt.date] = field(default_factory=dict, repr=False)
     _day_cache: dict[int, bool] = field(default_factory=dict, repr=False)
+    _prefix: list[int] = field(default_factory=list, repr=False)
+    # Due instants computed by `oip.liaison.clocks`, keyed by (start, within text).
+    due_cache: dict[tuple[dt.datetime, str], tuple[dt.datetime, float]] = field(
+        default_factory=dict, repr=False
+    )
 
     def is_business_day(self, day: dt.date) -> bool:
         """True when `day` is a working weekday and not a holiday of this calendar."""
@@ -176,7 +184,8 @@ class Calendar:
             return dt.timedelta(0)
         if self.continuous:
             return end - start
-        a, b = self._local(start), self._local(end)
+        zone = self.zone
+        a, b = start.astimezone(zone), end.astimezone(zone)
         lo, hi = (self.opens, self.closes) if hours else (0, DAY_SECONDS)
         a_day, b_day = a.date(), b.date()
         a_sec = a.hour * 3600 + a.minute * 60 + a.second + a.microsecond / 1e6
@@ -190,12 +199,21 @@ class Calendar:
             total += max(0.0, hi - max(a_sec, lo))
         if self.is_business_day(b_day):
             total += max(0.0, min(b_sec, hi) - lo)
-        day = a_day + dt.timedelta(days=1)
-        while day < b_day:
-            if self.is_business_day(day):
-                total += hi - lo
-            day += dt.timedelta(days=1)
+        total += (hi - lo) * self._count(a_day.toordinal() + 1, b_day.toordinal())
         return dt.timedelta(seconds=total)
+
+    def _count(self, first: int, end: int) -> int:
+        """Business days with ordinals in [first, end), from a prefix table built once."""
+        prefix = self._prefix
+        if not prefix:
+            running = 0
+            prefix.append(0)
+            for ordinal in range(_TABLE_FIRST, _TABLE_END):
+                running += self.is_business_day(dt.date.fromordinal(ordinal))
+                prefix.append(running)
+        if first >= _TABLE_FIRST and end <= _TABLE_END:
+            return prefix[end - _TABLE_FIRST] - prefix[first - _TABLE_FIRST]
+        return sum(self.is_business_day(dt.date.fromordinal(o)) for o in range(first, end))
 
 
 def _built_in(cid: str, title: str) -> Calendar:
@@ -228,6 +246,9 @@ class Calendars(Mapping[str, Calendar]):
         self.content_hash = hashlib.sha256(joined.encode()).hexdigest()
 
     def __getitem__(self, cid: str) -> Calendar:
+        found = self._by_id.get(cid)
+        if found is not None:
+            return found
         try:
             return self._by_id[cid.lower()]
         except KeyError:

@@ -21,7 +21,7 @@ import calendar as _gregorian
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
@@ -59,16 +59,18 @@ class Within:
     exact: dt.timedelta = dt.timedelta(0)
     business_days: int = 0
     business_hours: dt.timedelta = dt.timedelta(0)
+    nominal: dt.timedelta = field(init=False, compare=False, repr=False)
 
-    @property
-    def nominal(self) -> dt.timedelta:
-        """The allowed time as a length (a month counts 30 days; business days 24 h each),
-        for comparisons such as "clocks of at most 24 h"."""
+    def __post_init__(self) -> None:
+        # The allowed time as a length (a month counts 30 days; business days 24 h each), for
+        # comparisons such as "clocks of at most 24 h"; computed once per parsed text.
         if self.kind == "business_days":
-            return dt.timedelta(days=self.business_days)
-        if self.kind == "business_hours":
-            return self.business_hours
-        return dt.timedelta(days=self.months * 30 + self.days) + self.exact
+            length = dt.timedelta(days=self.business_days)
+        elif self.kind == "business_hours":
+            length = self.business_hours
+        else:
+            length = dt.timedelta(days=self.months * 30 + self.days) + self.exact
+        object.__setattr__(self, "nominal", length)
 
 
 @lru_cache(maxsize=1024)
@@ -142,29 +144,39 @@ def resolve_calendar(
     return calendars[name]
 
 
+_Reference = tuple[str | None, frozenset[str], str | None]
+
+
+@lru_cache(maxsize=4096)
+def _reference(ref: str) -> _Reference:
+    """`ref` compiled once: (declared field name, event kinds, stage)."""
+    head, _, rest = ref.partition(".")
+    if head == "field" and rest:
+        return rest, frozenset(), None
+    if head == "event" and rest:
+        return None, frozenset({rest}), None
+    if head == "stage" and "." in rest:
+        stage, _, suffix = rest.rpartition(".")
+        return None, _SUBMITTED if suffix == "submitted" else frozenset({suffix}), stage
+    if head == "response" and rest:
+        return None, _SUBMITTED, rest
+    raise ClockError(f"reference {ref!r}: not field.*, event.*, stage.*.* or response.*")
+
+
 def _occurrence(
     ref: str, events: Sequence[Event], not_before: dt.datetime | None
 ) -> tuple[dt.datetime, Event] | None:
     """The earliest instant `ref` names among `events` (at or after `not_before`)."""
-    head, _, rest = ref.partition(".")
+    name, kinds, stage = _reference(ref)
     best: tuple[dt.datetime, Event] | None = None
-    if head == "field":
+    if name is not None:
         for event in events:
-            for name, instant in event.declared:
-                if name == rest and (best is None or instant < best[0]):
+            for declared, instant in event.declared:
+                if declared == name and (best is None or instant < best[0]):
                     best = (instant, event)
         if best is not None and not_before is not None and best[0] < not_before:
             return None
         return best
-    if head == "event":
-        kinds, stage = frozenset({rest}), None
-    elif head == "stage":
-        stage, _, suffix = rest.rpartition(".")
-        kinds = _SUBMITTED if suffix == "submitted" else frozenset({suffix})
-    elif head == "response":
-        kinds, stage = _SUBMITTED, rest
-    else:
-        raise ClockError(f"reference {ref!r}: not field.*, event.*, stage.*.* or response.*")
     for event in events:
         if event.kind in kinds and (stage is None or event.stage == stage):
             if not_before is not None and event.at < not_before:
@@ -174,11 +186,27 @@ def _occurrence(
     return best
 
 
-def _within_for(
-    text: str, override: str | None, start_event: Event, events: Sequence[Event]
-) -> Within:
-    if override is not None:
-        return parse_within(override)
+_DUE_CACHE_SIZE = 200_000
+
+
+def _timing(calendar: Calendar, start: dt.datetime, within: Within) -> tuple[dt.datetime, float]:
+    """The due instant and the allowed time in (business) seconds, cached per calendar: an
+    item's due never changes between reads, only `now` does."""
+    cache = calendar.due_cache
+    key = (start, within.text)
+    found = cache.get(key)
+    if found is None:
+        due = due_at(start, within, calendar)
+        found = (due, _elapsed(calendar, within, start, due))
+        if len(cache) >= _DUE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def _within_for(text: str, start_event: Event, events: Sequence[Event]) -> Within:
+    if text[:1] in ("P", "B"):
+        return parse_within(text)
     if text == "request.within":
         if start_event.within is not None:
             return parse_within(start_event.within)
@@ -186,8 +214,6 @@ def _within_for(
             if event.kind == "requested" and event.within is not None:
                 return parse_within(event.within)
         raise ClockError("within 'request.within': no requested event carries a within")
-    if text[:1] in ("P", "B"):
-        return parse_within(text)
     raise ClockError(f"within {text!r}: a per-item name the caller must resolve (within=...)")
 
 
@@ -213,24 +239,31 @@ def clock_state(
     for business clocks. `within` overrides the definition's (the shell resolves names such
     as `contact_point.ack_within`); `countries` maps `sender` / `recipient` to calendar ids.
     """
-    seen = [e for e in events if e.at <= now and (known_at is None or e.recorded_at <= known_at)]
+    if known_at is None:
+        seen = [e for e in events if e.at <= now]
+    else:
+        seen = [e for e in events if e.at <= now and e.recorded_at <= known_at]
     started = _occurrence(defn.start, seen, None)
     if started is None or started[0] > now:
         return ClockState(defn.id, defn.party, "not_started", None, None, None, 0.0, None)
     start, start_event = started
-    allowed = _within_for(defn.within, within, start_event, seen)
+    allowed = _within_for(within if within is not None else defn.within, start_event, seen)
     stopped = _occurrence(defn.stop, seen, start)
     stop = stopped[0] if stopped is not None and stopped[0] <= now else None
     if defn.restart is not None:
         again = _occurrence(defn.restart, seen, start)
         if again is not None and again[0] <= now and (stop is None or again[0] < stop):
             start = again[0]
-            allowed = _within_for(defn.restart_within or defn.within, None, again[1], seen)
+            allowed = _within_for(defn.restart_within or defn.within, again[1], seen)
     calendar = resolve_calendar(defn.calendar, calendars, countries)
-    due = due_at(start, allowed, calendar)
+    due, total = _timing(calendar, start, allowed)
     end = stop if stop is not None else now
-    total = _elapsed(calendar, allowed, start, due)
-    fraction = _elapsed(calendar, allowed, start, end) / total if total > 0 else 1.0
+    if total <= 0:
+        fraction = 1.0
+    elif calendar.continuous or allowed.kind == "duration":
+        fraction = (end - start).total_seconds() / total
+    else:
+        fraction = _elapsed(calendar, allowed, start, end) / total
     if stop is not None:
         status: Literal["met", "late", "running", "overdue"] = "met" if stop <= due else "late"
         overdue_by = stop - due if stop > due else None
