@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Membership, Organisation
+from oip.exchange.audit import verify_chain
 from oip.exchange.auth import (
     SESSION_ABSOLUTE,
     Caller,
@@ -25,6 +26,7 @@ from oip.exchange.auth import (
     VerifiedSessionAuth,
     token_refusal,
 )
+from oip.exchange.models import AuditEvent
 from oip.exchange.second_factor import BACKUP_CODES
 from tests.exchange.verified import current_code, verify, with_device, wrong_code
 from tests.personas import SINCE, Persona
@@ -85,6 +87,15 @@ def test_expired_token_is_refused(
     frozen.shift(dt.timedelta(seconds=1))
     assert bearer(text) is None
     assert token_refusal(row, NOW + DAY) == "token_expired"
+    refusal = AuditEvent.objects.get(action="api.authenticate")
+    assert (
+        refusal.object_id,
+        refusal.actor_user,
+        refusal.actor_org,
+        refusal.outcome,
+        refusal.at,
+    ) == (row.prefix, "al-contact-point", str(al_csirt.pk), "denied:token_expired", NOW + DAY)
+    assert verify_chain().verified is True
 
 
 def test_revoked_token_is_refused(
@@ -137,9 +148,10 @@ def test_token_of_an_inactive_user_is_refused(
 
 
 @pytest.mark.parametrize("header", ["", "Bearer", "Bearer nonsense", "Basic abc", "bearer  "])
-def test_missing_or_unknown_tokens_are_refused(frozen: Any, header: str) -> None:
+def test_missing_or_unknown_tokens_are_refused_unaudited(frozen: Any, header: str) -> None:
     request = RequestFactory().get("/", HTTP_AUTHORIZATION=header)
     assert TokenAuth()(request) is None
+    assert AuditEvent.objects.count() == 0
 
 
 @settings(

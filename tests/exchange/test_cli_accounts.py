@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Membership, Organisation, token_digest
 from oip.exchange.arguments import comma_list, duration
+from oip.exchange.audit import verify_chain
 from oip.exchange.auth import TokenAuth
+from oip.exchange.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -42,12 +44,13 @@ def oip_exchange(*args: str) -> tuple[int, str, str]:
     return 0, out.getvalue(), err.getvalue()
 
 
-def counts() -> tuple[int, int, int, int]:
+def counts() -> tuple[int, int, int, int, int]:
     return (
         Organisation.objects.count(),
         User.objects.count(),
         Membership.objects.count(),
         ApiToken.objects.count(),
+        AuditEvent.objects.count(),
     )
 
 
@@ -347,3 +350,29 @@ def test_duration_reads_every_number_and_unit(number: int, unit: str) -> None:
 @given(st.lists(st.text("abcdefghij-_", min_size=1, max_size=8), min_size=1, max_size=5))
 def test_comma_list_round_trips(items: list[str]) -> None:
     assert comma_list(" , ".join(items)) == items
+
+
+def test_every_administrative_act_is_audited_without_secrets() -> None:
+    _alma()
+    _, token, _ = oip_exchange("token", "issue", "alma")
+    org = Organisation.objects.get(short_name="CSIRT-AL")
+    membership = Membership.objects.get(user__username="alma")
+    rows = list(
+        AuditEvent.objects.order_by("seq").values_list(
+            "action", "object_type", "object_id", "actor_user", "actor_org", "outcome"
+        )
+    )
+    assert rows == [
+        ("org.add", "organisation", str(org.pk), "", str(org.pk), "allowed"),
+        ("user.add", "membership", str(membership.pk), "alma", str(org.pk), "allowed"),
+        ("token.issue", "api_token", token[:8], "alma", str(org.pk), "allowed"),
+    ]
+    assert AuditEvent.objects.get(action="user.add").details == {
+        "via": "oip exchange",
+        "role": "contact_point",
+        "clearance": "amber",
+        "areas": ["cyber"],
+        "password": False,
+    }
+    assert token.strip() not in repr(list(AuditEvent.objects.values()))
+    assert verify_chain().verified is True

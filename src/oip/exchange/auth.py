@@ -2,7 +2,9 @@
 
 - `TokenAuth` (django-ninja `HttpBearer`): the token must exist, be usable now
   (`ApiToken.usable_at`: not expired, not revoked), its user active, and its user's membership
-  in the token's organisation valid now. A refusal answers 401 and tells nothing more.
+  in the token's organisation valid now. A refusal answers 401 and tells nothing more; the
+  refusal of a token that exists is audited (`api.authenticate`, `denied:<reason>`), an unknown
+  token is not (anyone can send one).
 - `VerifiedSessionAuth` (the session cookie, CSRF-checked by django-ninja): a signed-in user whose
   session passed the second factor and is still fresh (see below).
 - `exchange_login_required` guards the pages: anonymous -> the login page; a user without a
@@ -37,6 +39,7 @@ from django_otp import user_has_device
 from ninja.security import APIKeyCookie, HttpBearer
 
 from oip.accounts.models import ApiToken, Membership, Organisation
+from oip.exchange import audit
 from oip.site import clock
 
 logger = logging.getLogger(__name__)
@@ -81,6 +84,15 @@ class TokenAuth(HttpBearer):
         reason = token_refusal(row, clock.now())
         if reason is not None:
             logger.warning("exchange: token %s… refused: %s", row.prefix, reason)
+            audit.append(
+                "api.authenticate",
+                object_type="api_token",
+                object_id=row.prefix,
+                actor_user=row.user.get_username(),
+                actor_org=str(row.organisation_id),
+                outcome=f"denied:{reason}",
+                details={"path": request.path[:200]},
+            )
             return None
         return Caller(user=row.user, organisation=row.organisation, token=row)
 

@@ -2,7 +2,8 @@
 
 `add_organisation`, `add_user` and `issue_token` check everything first and raise `Refused`
 naming the command-line argument at fault (`ID`, `--areas`, ...); then they write in one
-transaction, so a refused call leaves nothing behind. The commands of `oip.exchange.cli.org`,
+transaction with their audit row (`oip.exchange.audit`, actions `org.add`, `user.add`,
+`token.issue`), so a refused call leaves nothing behind. The commands of `oip.exchange.cli.org`,
 `.user` and `.token` call them and nothing else.
 
 An organisation's `ID` is its `short_name`, unique (compared case-insensitively) among
@@ -23,6 +24,7 @@ from django.db import transaction
 from oip.accounts.models import ApiToken, Membership, Organisation
 from oip.catalogue.fetch import current_catalogue
 from oip.catalogue.models import Country
+from oip.exchange import audit
 from oip.site import clock
 from oip.vocabulary import MEMBERSHIP_ROLES, ORGANISATION_FUNCTIONS, TLP_LEVELS
 
@@ -31,6 +33,8 @@ ORG_KINDS = ("eu_body", "national")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 #: The longest a token may live.
 MAX_TOKEN_LIFETIME = dt.timedelta(days=365)
+#: Who the audit chain names for the administrator's commands (they run with database rights).
+COMMAND_LINE = {"via": "oip exchange"}
 
 
 class Refused(Exception):
@@ -121,6 +125,13 @@ def add_organisation(
         if Organisation.objects.select_for_update().filter(short_name__iexact=org_id).exists():
             raise Refused("ID", f"an organisation {org_id!r} already exists")
         organisation.save()
+        audit.append(
+            "org.add",
+            object_type="organisation",
+            object_id=str(organisation.pk),
+            actor_org=str(organisation.pk),
+            details=COMMAND_LINE | {"short_name": org_id, "kind": kind, "areas": chosen_areas},
+        )
     return organisation
 
 
@@ -174,6 +185,20 @@ def add_user(
         )
         _clean(membership, {"areas": "--areas", "role": "--role", "clearance": "--clearance"})
         membership.save()
+        audit.append(
+            "user.add",
+            object_type="membership",
+            object_id=str(membership.pk),
+            actor_user=username,
+            actor_org=str(organisation.pk),
+            details=COMMAND_LINE
+            | {
+                "role": role,
+                "clearance": clearance,
+                "areas": chosen,
+                "password": password is not None,
+            },
+        )
     return user
 
 
@@ -216,7 +241,16 @@ def issue_token(
             "--org", f"{username!r} belongs to {', '.join(sorted(organisations))}: name one"
         )
     with transaction.atomic():
-        return ApiToken.issue(user, organisation, lifetime, now=moment)
+        token, row = ApiToken.issue(user, organisation, lifetime, now=moment)
+        audit.append(
+            "token.issue",
+            object_type="api_token",
+            object_id=row.prefix,
+            actor_user=username,
+            actor_org=str(organisation.pk),
+            details=COMMAND_LINE | {"expires_at": row.expires_at.isoformat()},
+        )
+    return token, row
 
 
 def _clean(instance: Any, arguments: dict[str, str]) -> None:
