@@ -1,9 +1,62 @@
-"""The exchange's only scheduled job: one idempotent pass over the clocks (EXCHANGE.md §6.6.5)."""
+"""The exchange's only scheduled job: one idempotent pass at `now` (EXCHANGE.md §6.6.5).
+
+`tick(now)`, in order:
+1. release the reachability challenges whose send time has come (`reachability.release_due`);
+2. compute the clock states of every open item from its immutable events (the core's
+   `clock_state`, the shell's event selection of `oip.exchange.clocking`), batched: a few
+   queries for all items, none per item;
+3. under the tick lock, `due_reminders` against the keys already in the outbox, INSERT the new
+   rows (the UNIQUE key makes a second writer's row a no-op), enqueue `deliver` for each, and
+   enqueue again the unsent rows whose delivery task was lost (a worker killed mid-task);
+4. close the reachability tests whose deadline passed unanswered (`not_met`, one retry);
+5. the withdrawal sweep: `Withdrawal` rows for items above the lowered cap of a country whose
+   standing is suspended (`oip.liaison.access.withdrawals`), keyed so a rerun adds nothing.
+
+Ticks on several workers at once are safe: step 3 runs under a lock (a PostgreSQL advisory
+lock; SQLite's IMMEDIATE write lock), and every write is keyed by a UNIQUE constraint anyway.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django_tasks_db.models import DBTaskResult
+
+from oip.accounts.models import Organisation
+from oip.exchange import reachability
+from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, org_events
+from oip.exchange.models import (
+    ContactPoint,
+    Delivery,
+    ExchangeEvent,
+    Notification,
+    Outbox,
+    ReachabilityTest,
+    Withdrawal,
+)
+from oip.exchange.reads import item_for, policy, standing_for
+from oip.exchange.tasks import MAX_ATTEMPTS, deliver
+from oip.liaison.access import Delivered, withdrawals
+from oip.liaison.calendars import Calendars, default_calendars
+from oip.liaison.clocks import ClockError, clock_state
+from oip.liaison.escalation import due_reminders
+from oip.liaison.templates import shipped
+from oip.liaison.types import ClockState, Event, ItemRef, Party, Reminder, ReminderKey
+
+__all__ = ["HORIZON", "LEASE", "TickReport", "open_clock_states", "tick"]
+
+#: An item is open while it had an event in this period: every shipped clock (at most a month
+#: and a restart) reaches its last escalation level well within it.
+HORIZON = dt.timedelta(days=90)
+#: A delivery task running longer than this is presumed lost with its worker.
+LEASE = dt.timedelta(minutes=10)
+_LOCK_KEY = 0x0E1C_7157  # the PostgreSQL advisory lock of the tick's writes
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,12 +65,287 @@ class TickReport:
 
     now: dt.datetime
     open_items: int = 0
+    running_clocks: int = 0
     reminders: int = 0
     written: int = 0
     enqueued: int = 0
+    redelivered: int = 0
+    released: int = 0
+    expired: int = 0
     withdrawals: int = 0
 
 
 def tick(now: dt.datetime) -> TickReport:
-    """One pass at `now` (filled in once the store's models exist)."""
-    return TickReport(now=now)
+    """One idempotent pass at `now`; running it again at the same `now` writes nothing new."""
+    released = reachability.release_due(now)
+    items, states = open_clock_states(now)
+    with transaction.atomic():
+        _lock()
+        reminders = _due(states)
+        written, enqueued = _write_outbox(reminders, now)
+        redelivered = _redeliver_lost(now)
+    expired = reachability.expire_due(now)
+    swept = sweep_withdrawals(now)
+    return TickReport(
+        now=now,
+        open_items=items,
+        running_clocks=sum(1 for _, s, _ in states if s.status in ("running", "overdue")),
+        reminders=len(reminders),
+        written=written,
+        enqueued=enqueued,
+        redelivered=redelivered,
+        released=len(released),
+        expired=len(expired),
+        withdrawals=swept,
+    )
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+# --- clock states of the open items --------------------------------------------------------
+
+
+def open_clock_states(now: dt.datetime) -> tuple[int, list[tuple[ItemRef, ClockState, str]]]:
+    """The number of open items and (item and organisation, clock state, ladder id) for every
+    clock of every open item: sender clocks for the originator, recipient clocks for each
+    organisation delivered to. Items of unknown templates, and clocks the core cannot compute
+    (an unresolved name), are left out."""
+    open_ids = (
+        ExchangeEvent.objects.filter(at__gte=now - HORIZON, at__lte=now)
+        .values("notification_id")
+        .distinct()
+    )
+    notifications = list(
+        Notification.objects.filter(id__in=open_ids).only(
+            "id", "template", "area", "originator_org_id"
+        )
+    )
+    events: dict[str, list[ExchangeEvent]] = defaultdict(list)
+    for row in (
+        ExchangeEvent.objects.filter(notification_id__in=open_ids)
+        .only("notification_id", "kind", "at", "recorded_at", "stage", "data", "actor_org_id")
+        .order_by("notification_id", "seq")
+    ):
+        events[str(row.notification_id)].append(row)
+    delivered: dict[str, list[str]] = defaultdict(list)
+    for delivered_nid, delivered_org in (
+        Delivery.objects.filter(notification_id__in=open_ids)
+        .order_by("id")
+        .values_list("notification_id", "organisation_id")
+    ):
+        delivered[str(delivered_nid)].append(str(delivered_org))
+    limits = {
+        str(tested): limit
+        for tested, limit in ReachabilityTest.objects.filter(
+            notification_id__in=open_ids
+        ).values_list("notification_id", "limit")
+    }
+    calendars = default_calendars()
+    countries = _calendar_ids(calendars)
+    terms = _contact_terms(now)
+    out: list[tuple[ItemRef, ClockState, str]] = []
+    for notification in notifications:
+        nid = str(notification.id)
+        try:
+            template = shipped().get(notification.template)
+        except KeyError:
+            continue
+        originator = str(notification.originator_org_id)
+        recipients = delivered.get(nid, [])
+        rows = events.get(nid, [])
+        seen: dict[str, list[Event]] = {}
+        for defn in template.clocks():
+            orgs = [originator] if defn.party == "sender" else recipients
+            for org in orgs:
+                recipient = org if defn.party == "recipient" else (recipients or [""])[0]
+                if org not in seen:
+                    seen[org] = org_events(notification, rows, org)
+                within = None
+                if defn.within.startswith("contact_point."):
+                    within = limits.get(nid) if defn.within.endswith("reachability_limit") else None
+                    within = within or terms.get((recipient, notification.area), {}).get(
+                        defn.within, DEFAULT_WITHIN.get(defn.within)
+                    )
+                party_calendars: dict[Party, str] = {
+                    "sender": countries.get(originator, EU_CALENDAR),
+                    "recipient": countries.get(recipient, EU_CALENDAR),
+                }
+                try:
+                    state = clock_state(
+                        defn,
+                        seen[org],
+                        now,
+                        calendars,
+                        countries=party_calendars,
+                        within=within,
+                    )
+                except (ClockError, KeyError):
+                    continue
+                out.append((ItemRef(nid, org), state, template.escalation))
+    return len(notifications), out
+
+
+def _calendar_ids(calendars: Calendars) -> dict[str, str]:
+    """Each organisation's calendar: its country's, the EU institutions' for EU bodies."""
+    ids = {}
+    for org, country in Organisation.objects.values_list("id", "country_id"):
+        code = str(country).lower() if country else EU_CALENDAR
+        ids[str(org)] = code if code == EU_CALENDAR or code in calendars else "calendar-days"
+    return ids
+
+
+def _contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
+    """The contact point in force per (organisation, area) at `now`, as its clock terms; the
+    same choice as `clocking.resolve_within` (first function in order, latest designation)."""
+    terms: dict[tuple[str, str], dict[str, str]] = {}
+    for org, area, ack, limit in (
+        ContactPoint.objects.filter(valid_from__lte=now)
+        .exclude(valid_to__lte=now)
+        .order_by("function", "-valid_from")
+        .values_list("organisation_id", "area", "ack_within", "reachability_limit")
+    ):
+        terms.setdefault(
+            (str(org), area),
+            {"contact_point.ack_within": ack, "contact_point.reachability_limit": limit},
+        )
+    return terms
+
+
+# --- the outbox ----------------------------------------------------------------------------
+
+
+def _due(states: list[tuple[ItemRef, ClockState, str]]) -> list[Reminder]:
+    """Reminders due and not yet in the outbox (read under the lock)."""
+    by_ladder: dict[str, list[tuple[ItemRef, ClockState]]] = defaultdict(list)
+    for ref, state, ladder in states:
+        if state.status in ("running", "overdue"):
+            by_ladder[ladder].append((ref, state))
+    if not by_ladder:
+        return []
+    notification_ids = sorted({ref.notification for ref, _, _ in states})
+    sent = set()
+    for chunk in _chunks(notification_ids):
+        for nid, clock_id, level, recipient in Outbox.objects.filter(
+            notification_id__in=chunk
+        ).values_list("notification_id", "clock", "level", "recipient"):
+            sent.add(ReminderKey(str(nid), clock_id, level, recipient))
+    out: list[Reminder] = []
+    for ladder_id, pairs in by_ladder.items():
+        out += due_reminders(pairs, policy().ladder(ladder_id), sent)
+    return out
+
+
+def outbox_key(key: ReminderKey) -> str:
+    """The outbox's unique key text: "notification|clock|level|recipient"."""
+    return f"{key.notification}|{key.clock}|{key.level}|{key.recipient}"
+
+
+def _write_outbox(reminders: list[Reminder], now: dt.datetime) -> tuple[int, int]:
+    rows = [
+        Outbox(
+            key=outbox_key(r.key),
+            notification_id=r.key.notification,
+            clock=r.key.clock,
+            level=r.key.level,
+            recipient=r.key.recipient,
+            created_at=now,
+        )
+        for r in reminders
+    ]
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=_CHUNK)
+    ids: list[int] = []
+    for chunk in _chunks([row.key for row in rows]):
+        ids += Outbox.objects.filter(
+            key__in=chunk, created_at=now, sent_at__isnull=True, attempts=0
+        ).values_list("id", flat=True)
+    for outbox_id in sorted(ids):
+        deliver.enqueue(outbox_id)
+    return len(ids), len(ids)
+
+
+def _redeliver_lost(now: dt.datetime) -> int:
+    """Enqueue again the e-mail reminders still unsent that no live task will deliver: no task
+    waiting, none running for less than LEASE (a killed worker's task stays `RUNNING`)."""
+    pending: set[int] = set()
+    for args in DBTaskResult.objects.filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=now - LEASE),
+        task_path=deliver.module_path,
+    ).values_list("args_kwargs", flat=True):
+        pending.update(int(a) for a in args.get("args", [])[:1])
+    lost = [
+        pk
+        for pk in Outbox.objects.filter(
+            sent_at__isnull=True, channel="email", attempts__lt=MAX_ATTEMPTS, created_at__lt=now
+        ).values_list("id", flat=True)
+        if pk not in pending
+    ]
+    for outbox_id in lost:
+        deliver.enqueue(outbox_id)
+    return len(lost)
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+# --- withdrawals ---------------------------------------------------------------------------
+
+
+def sweep_withdrawals(now: dt.datetime) -> int:
+    """Materialise the withdrawals of every country suspended in an area at `now`; return the
+    number of new rows. Effective from the first day of the suspension, so a rerun (or a tick
+    on another worker) writes the same keys and adds nothing."""
+    day = now.astimezone(dt.UTC).date()
+    pairs = (
+        Delivery.objects.exclude(organisation__country=None)
+        .values_list("organisation__country_id", "notification__area")
+        .distinct()
+    )
+    written = 0
+    for country, area in sorted(set(pairs)):
+        try:
+            after = standing_for(str(country), area, day)
+        except KeyError:
+            continue
+        if after.status != "suspended":
+            continue
+        since = after.since or day
+        before = standing_for(str(country), area, since - dt.timedelta(days=1))
+        effective = dt.datetime.combine(since, dt.time(), dt.UTC)
+        rows = Delivery.objects.filter(
+            organisation__country_id=country, notification__area=area, delivered_at__lt=effective
+        ).select_related("notification", "organisation")
+        delivered = [
+            Delivered(
+                str(d.organisation_id),
+                item_for(d.notification, d.organisation),
+                own=d.notification.country_id == country,
+            )
+            for d in rows
+        ]
+        notices = withdrawals(before, after, delivered, policy())
+        made = Withdrawal.objects.bulk_create(
+            [
+                Withdrawal(
+                    notification_id=n.item,
+                    organisation_id=n.org,
+                    reason="suspension",
+                    effective_at=effective,
+                    standing={"tier": after.tier, "status": after.status, "as_of": str(day)},
+                    recall_required=n.recall,
+                    recorded_at=now,
+                )
+                for n in notices
+                if not Withdrawal.objects.filter(
+                    notification_id=n.item, organisation_id=n.org, reason="suspension"
+                ).exists()
+            ],
+            ignore_conflicts=True,
+        )
+        written += len(made)
+    return written
