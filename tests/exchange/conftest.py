@@ -4,8 +4,8 @@ Organisations come from `tests.personas` (`enisa`, `al_csirt`, `ba_csirt`: ENISA
 cyber, the national CSIRTs of Albania and of Bosnia and Herzegovina). Here:
 
 - `kek_file` (autouse): a fresh key-encryption key under the test's tmp dir.
-- `enisa_officer`, `al_officer`, `ba_officer`: users with a cyber membership (ENISA officer,
-  clearance red; the CSIRTs' contact points, clearance amber+strict).
+- `enisa_officer`, `al_officer`, `ba_officer`: users with a cyber membership (ENISA officer
+  and AL's contact point, clearance red; BA's contact point, clearance amber+strict).
 - `operator_user`: the OIP administrator (superuser, no membership).
 - `frozen`: time frozen at `NOW` (2026-10-01 09:00 UTC).
 - `cyber_evidence`: observations giving AL tier 2 and BA tier 1 in cyber at `NOW`.
@@ -67,7 +67,7 @@ def enisa_officer(enisa: Organisation) -> Any:
 
 @pytest.fixture
 def al_officer(al_csirt: Organisation) -> Any:
-    return exchange_member("al-cp", al_csirt, "contact_point", "amber+strict")
+    return exchange_member("al-cp", al_csirt, "contact_point", "red")
 
 
 @pytest.fixture

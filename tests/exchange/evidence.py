@@ -51,14 +51,19 @@ AL_TIER_3 = (
 )
 
 
-def record(country: str, benchmarks: tuple[str, ...], status: str = "met") -> None:
-    """Record `status` for each benchmark of `country`, observed on 2026-06-01."""
+def record(
+    country: str,
+    benchmarks: tuple[str, ...],
+    status: str = "met",
+    observed_on: dt.date = OBSERVED_ON,
+) -> None:
+    """Record `status` for each benchmark of `country`, observed on `observed_on`."""
     for benchmark in benchmarks:
         record_observation(
             country=country,
             benchmark=benchmark,
             status=status,
-            observed_on=OBSERVED_ON,
+            observed_on=observed_on,
             source=SOURCE,
             note="exchange test fixture",
             recorded_by="test",

@@ -59,7 +59,8 @@ def test_appends_chain_from_the_genesis_hash() -> None:
     first, second, third = appended(3)
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)
     assert first.prev_hash == GENESIS_HASH
-    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
     assert first.hash == audit.row_hash(
         GENESIS_HASH,
         {

@@ -1,0 +1,527 @@
+"""The exchange's read path: who is acting, what an item is, and what they may see of it.
+
+Convert at the boundary: rows become the pure core's values (`Actor`, `Item`, `Event`), the
+core decides (`oip.liaison.access.decide`, on the standing read with `fresh=True`, on every
+read) and computes clocks (`oip.liaison.clocks.clock_state`). Denials, and reads at AMBER and
+above, are audited; a MAC or GCM failure writes an `integrity_error` audit event and raises
+`IntegrityFailure` (never a crash, never the altered bytes).
+
+Errors with a vocabulary: `NotFound` (404: the actor may not know the item exists), `Refused`
+(403, with the access rule's `reason`), `PayloadInvalid` (422, the actions'), and
+`IntegrityFailure` (from `oip.exchange.crypto`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NoReturn
+
+from oip.accounts.models import Membership, Organisation
+from oip.conditionality.types import Standing
+from oip.exchange import audit, crypto
+from oip.exchange.clocking import item_clocks
+from oip.exchange.crypto import IntegrityFailure
+from oip.exchange.models import Delivery, ExchangeEvent, Notification, Submission
+from oip.liaison.access import decide
+from oip.liaison.policy import Policy, load_policy
+from oip.liaison.templates import PayloadError
+from oip.liaison.tlp import rank
+from oip.liaison.types import Actor, ClockState, Decision, DeliveryFact, Item
+from oip.site import clock
+from oip.standings.standing import standing as engine_standing
+from oip.vocabulary import TLP_LEVELS
+
+__all__ = [
+    "InboxRow",
+    "IntegrityFailure",
+    "NotFound",
+    "Opened",
+    "OpenedSubmission",
+    "PayloadInvalid",
+    "Refused",
+    "actor_for",
+    "inbox",
+    "item_for",
+    "notification_or_404",
+    "open_item",
+    "policy",
+    "standing_for",
+]
+
+AUDITED_FROM = rank("amber")
+
+
+class ExchangeError(Exception):
+    """Base of the exchange's refusals."""
+
+
+class NotFound(ExchangeError):
+    """404: no such item, or one the actor may not know exists."""
+
+
+class Refused(ExchangeError):
+    """403: the actor may know the item exists but may not do this; `reason` is the rule's."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PayloadInvalid(ExchangeError):
+    """422: what was sent does not fit; every problem, each at its JSON pointer."""
+
+    def __init__(self, errors: Sequence[PayloadError]) -> None:
+        super().__init__("; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors))
+        self.errors = list(errors)
+
+
+@cache
+def policy() -> Policy:
+    """The shipped access policy, read once per process."""
+    return load_policy()
+
+
+# Actors and items
+
+
+def actor_for(user: Any, now: dt.datetime, org: Organisation | str | None = None) -> Actor:
+    """The `Actor` `user` is at `now`, from the memberships valid then.
+
+    With several organisations, `org` (an Organisation or its id) chooses; otherwise the first.
+    Roles and areas are the union over the memberships of that organisation, the clearance
+    their highest. A superuser with no membership is the operator (metadata only); anyone else
+    without a valid membership is an actor whose `membership_valid` is false.
+    """
+    memberships = list(
+        Membership.objects.valid_at(now).filter(user=user).select_related("organisation")
+    )
+    if org is not None:
+        org_id = str(org.pk if isinstance(org, Organisation) else org)
+        memberships = [m for m in memberships if str(m.organisation_id) == org_id]
+    if not memberships:
+        operator = bool(getattr(user, "is_superuser", False)) and org is None
+        return Actor(
+            user=user.get_username(),
+            org="" if operator else str(org.pk if isinstance(org, Organisation) else org or ""),
+            org_kind="operator" if operator else "national",
+            country=None,
+            body=None,
+            roles=frozenset(),
+            areas=frozenset(),
+            clearance="clear",
+            membership_valid=operator,
+        )
+    organisation = memberships[0].organisation
+    mine = [m for m in memberships if m.organisation_id == organisation.pk]
+    return Actor(
+        user=user.get_username(),
+        org=str(organisation.pk),
+        org_kind=organisation.kind,  # type: ignore[arg-type]
+        country=organisation.country_id,
+        body=organisation.body or None,
+        roles=frozenset(m.role for m in mine),
+        areas=frozenset(a for m in mine for a in m.areas),
+        clearance=max((m.clearance for m in mine), key=TLP_LEVELS.index),  # type: ignore[misc]
+        membership_valid=True,
+    )
+
+
+def standing_for(country: str, area: str, day: dt.date) -> Standing:
+    """The engine's standing, fresh: every evidence write committed before the call counts."""
+    return engine_standing(country, area, day, fresh=True)
+
+
+def memo_standing() -> Callable[[str, str, dt.date], Standing]:
+    """`standing_for`, memoised for one read of many items (one engine call per country)."""
+    seen: dict[tuple[str, str, dt.date], Standing] = {}
+
+    def lookup(country: str, area: str, day: dt.date) -> Standing:
+        key = (country, area, day)
+        if key not in seen:
+            seen[key] = standing_for(country, area, day)
+        return seen[key]
+
+    return lookup
+
+
+def item_for(notification: Notification, org: Organisation | str | None) -> Item:
+    """The notification as the access rule sees it, for a reader of `org` (its delivery)."""
+    org_id = str(org.pk if isinstance(org, Organisation) else org or "")
+    addressees = list(notification.addressees.all())
+    delivery = None
+    if org_id:
+        row = Delivery.objects.filter(notification=notification, organisation_id=org_id).first()
+        if row is not None:
+            delivery = DeliveryFact(row.cap_at_delivery, row.delivered_at)  # type: ignore[arg-type]
+    named = {a.named_user.get_username() for a in addressees if a.named_user is not None}
+    named.add(notification.created_by.get_username())  # the author is always named
+    return Item(
+        id=str(notification.id),
+        template=notification.template,
+        area=notification.area,
+        tlp=notification.tlp,  # type: ignore[arg-type]
+        audience=notification.audience,  # type: ignore[arg-type]
+        originator_org=str(notification.originator_org_id),
+        addressees=frozenset(
+            str(a.organisation_id) for a in addressees if a.organisation_id is not None
+        ),
+        named=frozenset(named),
+        exercise=str(notification.exercise) if notification.exercise else None,
+        delivery=delivery,
+    )
+
+
+def notification_or_404(notification_id: str | uuid.UUID) -> Notification:
+    try:
+        key = uuid.UUID(str(notification_id))
+    except ValueError:
+        raise NotFound(str(notification_id)) from None
+    found = (
+        Notification.objects.select_related("created_by", "originator_org").filter(pk=key).first()
+    )
+    if found is None:
+        raise NotFound(str(notification_id))
+    return found
+
+
+def refuse(actor: Actor, action: str, notification: Notification, decision: Decision) -> NoReturn:
+    """Audit a denial and raise NotFound or Refused as the decision says."""
+    audit.append(
+        action,
+        object_type="notification",
+        object_id=str(notification.id),
+        actor_user=actor.user,
+        actor_org=actor.org,
+        tlp=notification.tlp,
+        outcome=f"denied:{decision.reason}",
+        details={"rule": decision.rule},
+    )
+    if decision.not_found:
+        raise NotFound(str(notification.id))
+    raise Refused(decision.reason)
+
+
+# Opening an item
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSubmission:
+    id: int
+    stage: str
+    kind: str
+    revision: int
+    submitted_by: str
+    submitted_org: str
+    submitted_at: dt.datetime
+    supersedes: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    seq: int
+    kind: str
+    at: dt.datetime
+    stage: str
+    actor_user: str
+    actor_org: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What a reader gets: the decision, the header, and — when `decision.level` is
+    `content` — the title and the readable revisions (stages, the originator's and the reader's
+    own organisation's responses), the thread of events and the clock states."""
+
+    decision: Decision
+    notification: Notification
+    title: str | None
+    submissions: tuple[OpenedSubmission, ...]
+    thread: tuple[ThreadEvent, ...]
+    clocks: tuple[ClockState, ...]
+
+
+def _visible(submission: Submission, notification: Notification, org: str) -> bool:
+    if submission.kind != "response" or org == str(notification.originator_org_id):
+        return True
+    return str(submission.submitted_org_id) in (org, str(notification.originator_org_id))
+
+
+def _integrity_error(
+    actor: Actor, notification: Notification, object_id: str, failure: IntegrityFailure
+) -> NoReturn:
+    audit.append(
+        "integrity_error",
+        object_type="submission",
+        object_id=object_id,
+        actor_user=actor.user,
+        actor_org=actor.org,
+        tlp=notification.tlp,
+        outcome="denied:integrity_error",
+        details={"notification": str(notification.id), "what": failure.what},
+    )
+    raise failure
+
+
+def title_of(notification: Notification, first: Submission | None = None) -> str:
+    """The title, decrypted when it is stored encrypted (AMBER+STRICT, RED)."""
+    if notification.title_ct is None:
+        return notification.title_clear
+    first = first or notification.submissions.order_by("id").select_related("data_key").first()
+    key = getattr(first, "data_key", None) if first is not None else None
+    if first is None or key is None:
+        raise IntegrityFailure("data key shredded")
+    data_key = crypto.unwrap(key.key_id, bytes(key.wrapped))
+    return crypto.open_text(
+        bytes(notification.title_ct),
+        data_key,
+        notification_id=str(notification.id),
+        tlp=notification.tlp,
+    )
+
+
+def _open_submission(submission: Submission, notification: Notification) -> OpenedSubmission:
+    key = getattr(submission, "data_key", None)
+    payload = crypto.open_payload(
+        payload_ct=bytes(submission.payload_ct),
+        payload_mac=submission.payload_mac,
+        key_id=key.key_id if key is not None else submission.key_id,
+        wrapped=bytes(key.wrapped) if key is not None else None,
+        notification_id=str(notification.id),
+        stage=submission.stage,
+        revision=submission.revision,
+        tlp=notification.tlp,
+    )
+    return OpenedSubmission(
+        id=submission.pk,
+        stage=submission.stage,
+        kind=submission.kind,
+        revision=submission.revision,
+        submitted_by=submission.submitted_by.get_username(),
+        submitted_org=str(submission.submitted_org_id),
+        submitted_at=submission.submitted_at,
+        supersedes=submission.supersedes_id,
+        payload=payload,
+    )
+
+
+def open_item(
+    user: Any,
+    notification_id: str | uuid.UUID,
+    now: dt.datetime | None = None,
+    org: Organisation | str | None = None,
+) -> Opened:
+    """Open a notification for `user`, deciding access now (EXCHANGE.md §6.5.2).
+
+    NotFound (404) or Refused (403, `reason`) when the rule denies, audited. The operator, org
+    admins and auditors get the header only (`level` metadata). Reads of AMBER and above are
+    audited; the first content read by a recipient organisation records an `opened` event.
+    IntegrityFailure (after an `integrity_error` audit event) when stored bytes fail to check.
+    """
+    moment = now or clock.now()
+    notification = notification_or_404(notification_id)
+    actor = actor_for(user, moment, org)
+    item = item_for(notification, actor.org)
+    decision = decide(actor, item, "read", memo_standing(), policy(), moment)
+    if not decision.allowed:
+        refuse(actor, "read", notification, decision)
+    audited = rank(notification.tlp) >= AUDITED_FROM  # type: ignore[arg-type]
+    if decision.level != "content":
+        if audited:
+            audit.append(
+                "read_metadata",
+                object_type="notification",
+                object_id=str(notification.id),
+                actor_user=actor.user,
+                actor_org=actor.org,
+                tlp=notification.tlp,
+                details={"reason": decision.reason},
+            )
+        return Opened(decision, notification, None, (), (), ())
+    rows = list(notification.submissions.select_related("data_key", "submitted_by").order_by("id"))
+    opened: list[OpenedSubmission] = []
+    current = ""
+    try:
+        current = str(rows[0].pk) if rows else ""
+        title = title_of(notification, rows[0] if rows else None)
+        for row in rows:
+            current = str(row.pk)
+            if _visible(row, notification, actor.org):
+                opened.append(_open_submission(row, notification))
+    except IntegrityFailure as failure:
+        _integrity_error(actor, notification, current, failure)
+    events = list(notification.events.select_related("actor_user").order_by("seq"))
+    thread = tuple(
+        ThreadEvent(
+            e.seq,
+            e.kind,
+            e.at,
+            e.stage,
+            e.actor_user.get_username() if e.actor_user is not None else "",
+            str(e.actor_org_id or ""),
+        )
+        for e in events
+    )
+    clocks = item_clocks(notification, events, actor.org, moment)
+    if audited:
+        audit.append(
+            "read",
+            object_type="notification",
+            object_id=str(notification.id),
+            actor_user=actor.user,
+            actor_org=actor.org,
+            tlp=notification.tlp,
+            details={"reason": decision.reason},
+        )
+    _record_opened(notification, actor, user, events, moment)
+    return Opened(decision, notification, title, tuple(opened), thread, clocks)
+
+
+def _record_opened(
+    notification: Notification,
+    actor: Actor,
+    user: Any,
+    events: list[ExchangeEvent],
+    moment: dt.datetime,
+) -> None:
+    if actor.org == str(notification.originator_org_id):
+        return
+    if any(e.kind == "opened" and str(e.actor_org_id) == actor.org for e in events):
+        return
+    ExchangeEvent.objects.create(
+        notification=notification,
+        kind="opened",
+        at=moment,
+        recorded_at=clock.now(),
+        actor_user=user,
+        actor_org_id=actor.org,
+    )
+
+
+# The inbox
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One item of an inbox: its header, the decision, the title when content may be read, its
+    clock states for the reader's organisation, and whether it is still open."""
+
+    id: str
+    template: str
+    area: str
+    tlp: str
+    audience: str
+    originator_org: str
+    created_at: dt.datetime
+    title: str | None
+    decision: Decision
+    clocks: tuple[ClockState, ...]
+    open: bool
+    overdue: bool
+    next_due: dt.datetime | None
+
+
+RUNNING = frozenset({"running", "overdue", "paused"})
+
+
+def _candidates(actor: Actor, area: str | None) -> Any:
+    """Notifications the actor's organisation might see: its own, addressed or delivered to
+    it, named to the user, and (EU bodies) community items of its areas; all for the operator."""
+    from django.db.models import Q
+
+    rows = Notification.objects.select_related("created_by", "originator_org")
+    if area is not None:
+        rows = rows.filter(area=area)
+    if actor.org_kind == "operator":
+        return rows
+    if not actor.org:
+        return rows.none()
+    mine = (
+        Q(originator_org_id=actor.org)
+        | Q(addressees__organisation_id=actor.org)
+        | Q(deliveries__organisation_id=actor.org)
+        | Q(addressees__named_user__username=actor.user)
+    )
+    if actor.org_kind == "eu_body":
+        mine |= Q(audience="community", area__in=sorted(actor.areas))
+    return rows.filter(mine).distinct()
+
+
+def inbox(
+    user: Any,
+    now: dt.datetime | None = None,
+    area: str | None = None,
+    state: str = "open",
+    org: Organisation | str | None = None,
+) -> list[InboxRow]:
+    """The items `user` may see now (the access rule decides each), with their clock states,
+    most urgent first: overdue (longest overdue first), then by nearest due instant, then
+    newest. `state` "open" keeps items not withdrawn with a clock still running (or not yet
+    acknowledged by the reader's organisation); "all" keeps every visible item. Titles are
+    given only where content may be read; reads are not audited (no content is shown)."""
+    moment = now or clock.now()
+    actor = actor_for(user, moment, org)
+    if not actor.membership_valid:
+        return []
+    standing = memo_standing()
+    rules = policy()
+    found: list[InboxRow] = []
+    for notification in _candidates(actor, area).order_by("-created_at"):
+        item = item_for(notification, actor.org)
+        decision = decide(actor, item, "read", standing, rules, moment)
+        if not decision.allowed:
+            continue
+        events = list(notification.events.all().order_by("seq"))
+        withdrawn = any(
+            e.kind == "withdrawn" and e.actor_org_id == notification.originator_org_id
+            for e in events
+        )
+        if withdrawn and actor.org != item.originator_org:
+            continue
+        content = decision.level == "content"
+        clocks = item_clocks(notification, events, actor.org, moment) if content else ()
+        acknowledged = any(
+            e.kind == "acknowledged" and str(e.actor_org_id) == actor.org for e in events
+        )
+        waiting = actor.org != item.originator_org and not acknowledged and content
+        is_open = not withdrawn and (waiting or any(c.status in RUNNING for c in clocks))
+        if state == "open" and not is_open:
+            continue
+        title: str | None = None
+        if content:
+            try:
+                title = title_of(notification)
+            except IntegrityFailure:
+                title = None
+        dues = [c.due_at for c in clocks if c.status in RUNNING and c.due_at is not None]
+        found.append(
+            InboxRow(
+                id=str(notification.id),
+                template=notification.template,
+                area=notification.area,
+                tlp=notification.tlp,
+                audience=notification.audience,
+                originator_org=item.originator_org,
+                created_at=notification.created_at,
+                title=title,
+                decision=decision,
+                clocks=clocks,
+                open=is_open,
+                overdue=any(c.status == "overdue" for c in clocks),
+                next_due=min(dues) if dues else None,
+            )
+        )
+    return sorted(found, key=_urgency)
+
+
+def _urgency(row: InboxRow) -> tuple[int, float, float]:
+    if row.overdue:
+        worst = max((c.overdue_by for c in row.clocks if c.overdue_by), default=dt.timedelta())
+        return (0, -worst.total_seconds(), -row.created_at.timestamp())
+    if row.next_due is not None:
+        return (1, row.next_due.timestamp(), -row.created_at.timestamp())
+    return (2, 0.0, -row.created_at.timestamp())
