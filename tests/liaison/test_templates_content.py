@@ -607,3 +607,58 @@ def test_the_published_files_parse_as_plain_yaml() -> None:
         data = yaml.safe_load((data_directory() / "templates" / f"{name}.yaml").read_text())
         assert data["id"] == name
         assert data["version"] == "2026.1"
+
+
+@settings(max_examples=500)
+@given(
+    state_control=st.sampled_from(["yes", "no", "unknown"]),
+    union_interest=st.lists(
+        st.sampled_from(["ten-e", "ten-t", "copernicus", "other"]), unique=True
+    ),
+)
+def test_fdi_flagged_high_exactly_when_state_control_or_union_interest(
+    state_control: str, union_interest: list[str]
+) -> None:
+    payload = example("fdi-notification", "notification")
+    payload.update(investor_state_control=state_control, union_interest=union_interest)
+    fires = state_control == "yes" or bool(union_interest)
+    assert required_routes(template("fdi-notification"), payload) == ([FDI_HIGH] if fires else [])
+
+
+@settings(max_examples=500)
+@given(
+    election=st.booleans(),
+    spillover=st.lists(st.sampled_from(["DE", "AT", "HR", "IT"]), unique=True),
+    level=st.sampled_from(["info", "alert", "urgent"]),
+)
+def test_fimi_routed_to_the_eeas_exactly_in_elections_or_with_spillover(
+    election: bool, spillover: list[str], level: str
+) -> None:
+    payload = example("fimi-alert", "alert", 1)
+    payload.update(election_period=election, spillover_member_states=spillover, alert_level=level)
+    fires = election or bool(spillover)
+    routes = [r.to for r in required_routes(template("fimi-alert"), payload)]
+    assert routes == (["body:eeas-stratcom"] if fires else [])
+    invalid = fires and level == "info"
+    assert [e.pointer for e in template("fimi-alert").validate("alert", payload)] == (
+        ["/alert_level"] if invalid else []
+    )
+
+
+@settings(max_examples=500)
+@given(
+    indicators=st.lists(
+        st.sampled_from(["structuring", "pep-link", "public-procurement-corruption"]),
+        min_size=1,
+        unique=True,
+    ),
+    eu_funds=st.booleans(),
+)
+def test_aml_proposes_an_eppo_referral_exactly_for_procurement_corruption_with_eu_funds(
+    indicators: list[str], eu_funds: bool
+) -> None:
+    payload = example("aml-exchange", "message", 0)
+    payload.update(indicators=indicators, eu_funds_involved=eu_funds)
+    fires = eu_funds and "public-procurement-corruption" in indicators
+    routes = [(r.to, r.stage) for r in required_routes(template("aml-exchange"), payload)]
+    assert routes == ([("body:eppo", "message")] if fires else [])
