@@ -111,11 +111,22 @@ class _Tally:
         return bool(self.due or self.tests or self.breaches or self.exceptional)
 
 
-def _quarter(at: dt.datetime | None, today: dt.date, lag_days: int) -> str | None:
-    if at is None:
-        return None
-    end = quarter_end(at.date())
-    return quarter_label(end) if published(end, today, lag_days) else None
+class _Quarters:
+    """The published quarter label of a moment, cached by month (millions of facts, 60 months)."""
+
+    def __init__(self, today: dt.date, lag_days: int) -> None:
+        self.today, self.lag_days = today, lag_days
+        self.cache: dict[tuple[int, int], str | None] = {}
+
+    def of(self, at: dt.datetime | None) -> str | None:
+        if at is None:
+            return None
+        key = (at.year, at.month)
+        if key not in self.cache:
+            end = quarter_end(at.date())
+            shown = published(end, self.today, self.lag_days)
+            self.cache[key] = quarter_label(end) if shown else None
+        return self.cache[key]
 
 
 def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> PublicMetrics:
@@ -127,12 +138,13 @@ def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> Publ
     quarter they were sent, breaches in that of their confirmation, exceptional deliveries in
     that of delivery. Quarters younger than `lag_days` after their end are left out.
     """
+    quarter_of = _Quarters(today, lag_days).of
     tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
     bodies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     for clock in facts.clocks:
         if clock.resolved_at is None:
             continue
-        quarter = _quarter(clock.due_at, today, lag_days)
+        quarter = quarter_of(clock.due_at)
         if quarter is None:
             continue
         if clock.party_side == "eu":
@@ -144,17 +156,17 @@ def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> Publ
         if clock.clock == ACK_CLOCK and clock.started_at and clock.stopped_at:
             tally.acks.append((clock.stopped_at - clock.started_at).total_seconds() / 60)
     for test in facts.reachability:
-        quarter = _quarter(test.sent_at, today, lag_days)
+        quarter = quarter_of(test.sent_at)
         if quarter is not None and test.decided_at.date() <= today:
             tally = tallies[(test.country, test.area, quarter)]
             tally.tests += 1
             tally.passed += test.result == "met"
     for breach in facts.breaches:
-        quarter = _quarter(breach.at, today, lag_days)
+        quarter = quarter_of(breach.at)
         if quarter is not None and breach.state == "confirmed":
             tallies[(breach.country, breach.area, quarter)].breaches += 1
     for item in facts.exceptional:
-        quarter = _quarter(item.at, today, lag_days)
+        quarter = quarter_of(item.at)
         if quarter is not None:
             tallies[(item.country, item.area, quarter)].exceptional += 1
     rows = tuple(_row(key, tally) for key, tally in sorted(tallies.items()) if tally.any())
