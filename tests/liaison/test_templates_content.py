@@ -601,7 +601,7 @@ def test_an_aml_request_asks_questions() -> None:
     ]
 
 
-def test_the_published_files_parse_as_plain_yaml() -> None:
+def test_the_files_are_plain_yaml_under_the_2026_1_label() -> None:
     # every shipped file of this helper is plain YAML (no tags, no anchors that could differ)
     for name in MINE:
         data = yaml.safe_load((data_directory() / "templates" / f"{name}.yaml").read_text())
