@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +20,7 @@ from oip.liaison.access import (
     validate_exceptional,
     withdrawals,
 )
-from oip.liaison.policy import load_policy
+from oip.liaison.policy import default_path, load_policy
 from oip.liaison.tlp import rank
 from oip.liaison.types import Action, Actor, DeliveryFact, Exceptional, Item
 from oip.vocabulary import StandingStatus, Tlp
@@ -430,3 +431,34 @@ def test_exceptional_defaults_to_thirty_days_and_refuses_naive_expiry() -> None:
     )
     with pytest.raises(ExceptionalRejected, match="aware"):
         validate_exceptional("grid", dt.datetime(2027, 1, 1), NOW)
+
+
+def test_template_overrides_apply_to_that_template_only(tmp_path: Path) -> None:
+    text = default_path().read_text(encoding="utf-8")
+    override = (
+        "  fimi-alert:\n    area: fimi\n"
+        "    receive:\n"
+        "      0: {addressed: clear, community: clear}\n"
+        "      1: {addressed: green, community: clear}\n"
+        "      2: {addressed: amber, community: green}\n"
+        "      3: {addressed: amber, community: amber, red: true}\n"
+        "    keep_on_fall: false\n"
+        "    on_notice: {no_new: amber}\n"
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(text.replace("  fimi-alert:\n    area: fimi\n", override), encoding="utf-8")
+    policy = load_policy(path)
+    assert policy.receive_cap("fimi-alert", "community", 2) == "green"
+    assert policy.receive_cap("cyber-incident", "community", 2) == "amber"
+    assert policy.keep_on_fall("fimi-alert") is False
+    fimi = notification("amber", template="fimi-alert", area="fimi", delivered="amber")
+    fn = standing_fn(FakeStanding(1))
+    assert decide(CP, fimi, "read", standing_fn(FakeStanding(0)), policy, NOW).reason == (
+        "above_tier_cap"
+    )
+    assert decide(CP, fimi, "read", fn, POLICY, NOW).reason == "within_cap"
+    new = notification("amber", template="fimi-alert", area="fimi")
+    notice = standing_fn(FakeStanding(2, "on_notice"))
+    assert decide(CP, new, "read", notice, policy, NOW).reason == "on_notice_no_new"
+    assert decide(CP, fimi, "read", notice, policy, NOW).reason == "within_cap"
+    assert decide(CP, new, "read", notice, POLICY, NOW).reason == "within_cap"

@@ -95,8 +95,9 @@ def decide(
 
     `read` follows §6.5.2 line by line: membership, operator (metadata), RED for named people,
     clearance, exercises, own items, EU bodies (their areas; community or addressed), then a
-    national organisation's receive cap for the held tier, raised by an unexpired, justified
-    exceptional addressing unless suspended; items delivered under a higher cap are kept after
+    national organisation's receive cap for the held tier (a template's `on_notice: {no_new}`
+    holds back undelivered items from that level while on notice), raised by an unexpired,
+    justified exceptional addressing unless suspended; items delivered under a higher cap are kept after
     an ordinary fall and withdrawn while suspended. Org admins and auditors get metadata only.
     `send` is open at every tier to a valid member with a sending role for its own organisation
     in its areas (an analyst only with `analyst_submit`), within its clearance.
@@ -198,6 +199,11 @@ def _read(
     s = standing(actor.country, item.area, now.date())
     status = s.status
     cap = policy.receive_cap(item.template, item.audience, s.tier)
+    if status == "on_notice" and item.delivery is None:
+        # A template may stop new deliveries from some level while the country is on notice.
+        no_new = policy.no_new_on_notice(item.template)
+        if no_new is not None and rank(item.tlp) >= rank(no_new):
+            return _deny("on_notice_no_new", "on_notice.no_new", not known)
     ex = item.exceptional
     if (
         ex is not None
