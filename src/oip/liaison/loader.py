@@ -147,7 +147,8 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
                 return {"allOf": [target], **expand(siblings, seen)}
         return {key: expand(value, seen) for key, value in node.items()}
 
-    return expand(schema, frozenset())
+    expanded: dict[str, Any] = expand(schema, frozenset())
+    return expanded
 
 
 def _retired_message(taxon: str, message: str) -> str:
