@@ -281,10 +281,11 @@ def answer(
 
 
 def expire_due(now: dt.datetime) -> list[ReachabilityTest]:
-    """Mark `not_met` every released test unanswered past its deadline; schedule its retry."""
+    """Mark `not_met` every released test unanswered at its deadline (the tick at the due
+    instant closes it, as the escalation ladder reaches L2 then); schedule its retry."""
     expired = []
     for test in ReachabilityTest.objects.filter(
-        result="pending", answered_at__isnull=True, deadline__lt=now
+        result="pending", answered_at__isnull=True, deadline__lte=now
     ).select_related("organisation", "scheduled_by"):
         with transaction.atomic():
             if not ReachabilityTest.objects.filter(pk=test.pk, result="pending").update(

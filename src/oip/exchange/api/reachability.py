@@ -14,6 +14,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from oip.exchange.auth import TokenAuth, VerifiedSessionAuth
 from oip.exchange.reachability import WrongCode, answer
@@ -43,18 +44,16 @@ class DetailOut(Schema):
     "reachability-tests/{test_id}/answer",
     response={200: AnswerOut, 403: RefusedOut, 404: DetailOut, 422: DetailOut},
 )
-def answer_test(
-    request: HttpRequest, test_id: str, body: AnswerIn
-) -> tuple[int, dict[str, object]]:
+def answer_test(request: HttpRequest, test_id: str, body: AnswerIn) -> Status[dict[str, object]]:
     caller = request.auth  # type: ignore[attr-defined]
     try:
         test = answer(caller.user, test_id, body.code, org=caller.organisation)
     except NotFound:
-        return 404, {"detail": "not_found"}
+        return Status(404, {"detail": "not_found"})
     except WrongCode:
-        return 422, {"detail": "wrong_code"}
+        return Status(422, {"detail": "wrong_code"})
     except Refused as refused:
-        return 403, {"reason": refused.reason}
+        return Status(403, {"reason": refused.reason})
     if test.answered_at is None:  # pragma: no cover - answer() always records or raises
         raise HttpError(500, "answer not recorded")
-    return 200, {"result": test.result, "answered_at": test.answered_at}
+    return Status(200, {"result": test.result, "answered_at": test.answered_at})
