@@ -1,6 +1,7 @@
 """The exchange's models, re-exported: the store, what goes out, and the audit chain."""
 
 from oip.exchange.models.audit import GENESIS_HASH, AuditEvent, AuditHead
+from oip.exchange.models.evidence import BreachSignature, EvidenceLink, HandlingBreach
 from oip.exchange.models.outbound import WITHDRAWAL_REASONS, EgressRecord, Outbox, Withdrawal
 from oip.exchange.models.reachability import ReachabilityTest as ReachabilityTest
 from oip.exchange.models.store import (
@@ -28,11 +29,14 @@ __all__ = [
     "Addressee",
     "AuditEvent",
     "AuditHead",
+    "BreachSignature",
     "ContactPoint",
     "DataKey",
     "Delivery",
     "EgressRecord",
+    "EvidenceLink",
     "ExchangeEvent",
+    "HandlingBreach",
     "Notification",
     "Outbox",
     "Submission",
