@@ -126,6 +126,11 @@ def _named(usernames: Sequence[str], now: dt.datetime) -> tuple[list[Any], list[
     return users, errors
 
 
+def _validated(form: Template, stage: str, payload: Mapping[str, Any]) -> list[PayloadError]:
+    """The payload's errors, each once (a schema may report one problem by two rules)."""
+    return list(dict.fromkeys(form.validate(stage, payload)))
+
+
 def _clock_fields(template: Template, payload: Mapping[str, Any]) -> dict[str, str]:
     """The declared instants the template's clocks read (`field.<name>`), kept in clear."""
     names = {
@@ -333,7 +338,7 @@ def send(
     errors += problems
     if tlp == "red" and not named_recipients:
         errors.append(PayloadError("/named_recipients", "RED is for named individuals only"))
-    errors += form.validate(stage, payload) if stage in form.stages else []
+    errors += _validated(form, stage, payload) if stage in form.stages else []
     header = Item(
         id="",
         template=form.id,
@@ -488,7 +493,7 @@ def submit_stage(
     errors = _stage_of(form, stage, frozenset({"stage", "request"}))
     if errors:
         raise PayloadInvalid(errors)
-    errors = form.validate(stage, payload)
+    errors = _validated(form, stage, payload)
     if errors:
         raise PayloadInvalid(errors)
     with transaction.atomic():
@@ -562,7 +567,7 @@ def respond(
     moment = now or clock.now()
     actor, notification, _ = _acting(user, notification_id, "respond", org, moment)
     form = shipped().get(notification.template)
-    errors = _stage_of(form, stage, frozenset({"response"})) or form.validate(stage, payload)
+    errors = _stage_of(form, stage, frozenset({"response"})) or _validated(form, stage, payload)
     if errors:
         raise PayloadInvalid(errors)
     with transaction.atomic():
