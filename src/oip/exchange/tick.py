@@ -317,8 +317,10 @@ def sweep_withdrawals(now: dt.datetime) -> int:
         since = after.since or day
         before = standing_for(str(country), area, since - dt.timedelta(days=1))
         effective = dt.datetime.combine(since, dt.time(), dt.UTC)
+        # Every delivery so far: `withdrawals` keeps what was never readable or stays under
+        # the lowered cap, so later deliveries (under that cap) add nothing.
         rows = Delivery.objects.filter(
-            organisation__country_id=country, notification__area=area, delivered_at__lt=effective
+            organisation__country_id=country, notification__area=area, delivered_at__lte=now
         ).select_related("notification", "organisation")
         delivered = [
             Delivered(
