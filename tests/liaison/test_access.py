@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,8 +23,8 @@ from oip.liaison.access import (
 )
 from oip.liaison.policy import default_path, load_policy
 from oip.liaison.tlp import rank
-from oip.liaison.types import Action, Actor, DeliveryFact, Exceptional, Item
-from oip.vocabulary import StandingStatus, Tlp
+from oip.liaison.types import Action, Actor, Audience, DeliveryFact, Exceptional, Item
+from oip.vocabulary import TLP_LEVELS, StandingStatus, Tlp
 from tests.liaison.strategies import (
     NOW,
     FakeStanding,
@@ -197,23 +198,25 @@ CP = Actor(
 
 
 def notification(
-    tlp: Tlp, audience: str = "addressed", delivered: Tlp | None = None, **changes: object
+    tlp: Tlp, audience: Audience = "addressed", delivered: Tlp | None = None, **changes: Any
 ) -> Item:
     item = Item(
         id="n1",
         template="cyber-incident",
         area="cyber",
         tlp=tlp,
-        audience=audience,  # type: ignore[arg-type]
+        audience=audience,
         originator_org="enisa",
         addressees=frozenset({"al-csirt"}) if audience == "addressed" else frozenset(),
         named=frozenset({"ana"}),
         delivery=DeliveryFact(delivered, NOW - dt.timedelta(days=9)) if delivered else None,
     )
-    return dataclasses.replace(item, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(item, **changes)
 
 
-def highest(tier: int, status: StandingStatus, audience: str, delivered: Tlp | None = None) -> str:
+def highest(
+    tier: int, status: StandingStatus, audience: Audience, delivered: Tlp | None = None
+) -> str:
     """The highest level the contact point (clearance RED, named) reads, or 'nothing'."""
     levels: list[Tlp] = ["clear", "green", "amber", "amber+strict", "red"]
     readable = [t for t in levels if read(CP, notification(t, audience, delivered), tier, status)]
@@ -360,18 +363,17 @@ def test_capabilities_say_what_a_country_receives() -> None:
     )
 
 
-def _delivered(tlp: Tlp, audience: str, n: int, originator: str = "enisa") -> Delivered:
+AUDIENCES: tuple[Audience, ...] = ("addressed", "community")
+
+
+def _delivered(tlp: Tlp, audience: Audience, n: int, originator: str = "enisa") -> Delivered:
     item = notification(tlp, audience, delivered="red", id=f"n{n}", originator_org=originator)
     return Delivered("al-csirt", item, own=originator.startswith("al-"))
 
 
 DELIVERED = [
     _delivered(tlp, audience, n)
-    for n, (tlp, audience) in enumerate(
-        (t, a)
-        for t in ("clear", "green", "amber", "amber+strict", "red")
-        for a in ("addressed", "community")
-    )
+    for n, (tlp, audience) in enumerate((t, a) for t in TLP_LEVELS for a in AUDIENCES)
 ] + [
     _delivered("red", "addressed", 90, "al-fiu"),
     _delivered("amber+strict", "community", 91, "al-csirt"),

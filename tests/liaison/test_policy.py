@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from oip.catalogue.loader import load_catalogue
-from oip.liaison.policy import PolicyError, UnknownTemplate, load_policy, parse_duration
+from oip.liaison.policy import (
+    PolicyError,
+    UnknownTemplate,
+    default_path,
+    load_policy,
+    parse_duration,
+)
 from oip.liaison.types import Ladder, LadderStep
+from oip.vocabulary import Tlp
 
 POLICY = load_policy()
 TEMPLATES = (
@@ -100,10 +107,10 @@ def test_every_benchmark_named_exists_in_the_catalogue_at_the_right_tier() -> No
     for template in TEMPLATES:
         for benchmark in POLICY.integrity_benchmarks(template):
             assert tier_of[benchmark] >= 2, benchmark
-    expected_tiers = {"red": 3, "amber+strict": 3, "green": 1}
+    expected_tiers: dict[Tlp, int] = {"red": 3, "amber+strict": 3, "green": 1}
     for area in ("cyber", "fdi", "eppo", "fimi", "financial-integrity"):
         for level, tier in expected_tiers.items():
-            assert {tier_of[b] for b in POLICY.breach_benchmarks(area, level)} == {tier}  # type: ignore[arg-type]
+            assert {tier_of[b] for b in POLICY.breach_benchmarks(area, level)} == {tier}
         assert {tier_of[b] for b in POLICY.breach_benchmarks(area, "amber")} == (
             {2} if area == "fdi" else {1}
         )
@@ -128,8 +135,6 @@ def test_default_ladder_is_6_6_3() -> None:
 
 
 def test_content_hash_ignores_comments(tmp_path: Path) -> None:
-    from oip.liaison.policy import default_path
-
     text = default_path().read_text(encoding="utf-8")
     copy = tmp_path / "policy.yaml"
     copy.write_text("# a comment\n" + text, encoding="utf-8")
@@ -139,8 +144,6 @@ def test_content_hash_ignores_comments(tmp_path: Path) -> None:
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> list[str]:
-    from oip.liaison.policy import default_path
-
     text = default_path().read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "policy.yaml"
