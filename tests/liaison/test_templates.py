@@ -298,3 +298,107 @@ def test_taxonomy_enum_is_injected_into_the_schema() -> None:
         "information-gathering",
     ]
     assert schema["$defs"]["significance"]["items"]["enum"][-1] == "under_assessment"
+
+
+EXAMPLE_LINES = '    examples:\n      - {seen_at: "2026-04-01T10:00:00Z", kind: phishing}\n'
+
+
+def _tiny(tmp_path: Path, *replacements: tuple[str, str]) -> list[str]:
+    (tmp_path / "templates").mkdir()
+    text = (FIXTURES / "clock_without_party" / "templates" / "tiny.yaml").read_text()
+    text = text.replace("calendar: 24x7}", "calendar: 24x7, party: recipient}")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "templates" / "tiny.yaml").write_text(text)
+    with pytest.raises(TemplateErrors) as caught:
+        load_templates(tmp_path)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("replacements", "expected"),
+    [
+        (
+            [('"rsit#types"', '"rsit#colours"')],
+            "templates/tiny.yaml:21: stages.alert.schema.properties.kind.x-oip-taxonomy:"
+            " unknown taxonomy set 'rsit#colours'",
+        ),
+        (
+            [("tlp: {default: amber,", "tlp: {default: red,")],
+            "templates/tiny.yaml:9: tlp: default red is not among the allowed levels",
+        ),
+        (
+            [("title: Tiny template", "title: Tiny template\ncolour: blue")],
+            "templates/tiny.yaml:7: colour: unknown field",
+        ),
+        (
+            [('version: "2026.1"', "version: latest")],
+            "templates/tiny.yaml:3: version: String should match pattern '^[0-9]{4}\\.[0-9]+$'",
+        ),
+        (
+            [("seen_at: {type: string, format: date-time}", "seen_at: {type: strang}")],
+            "templates/tiny.yaml:20: stages.alert.schema.properties.seen_at.type: not a valid"
+            " JSON Schema 2020-12: 'strang' is not valid under any of the given schemas",
+        ),
+        (
+            [('seen_at: "2026-04-01T10:00:00Z"', 'seen_at: "1 April"')],
+            "templates/tiny.yaml:25: stages.alert.examples[0].seen_at: example does not"
+            " validate: '1 April' is not a 'date-time'",
+        ),
+        (
+            [(EXAMPLE_LINES, "    examples: []\n")],
+            "templates/tiny.yaml:24: stages.alert.examples: List should have at least 1 item"
+            " after validation, not 0",
+        ),
+    ],
+    ids=[
+        "taxonomy-set",
+        "tlp-default",
+        "unknown-key",
+        "version",
+        "schema",
+        "example",
+        "no-example",
+    ],
+)
+def test_file_defects(tmp_path: Path, replacements: list[tuple[str, str]], expected: str) -> None:
+    assert _tiny(tmp_path, *replacements) == [expected]
+
+
+def test_routing_rules_outside_the_language_are_reported(tmp_path: Path) -> None:
+    rules = (
+        "routing:\n"
+        "  - id: one\n"
+        "    explain: Bad operator.\n"
+        "    when: {field: kind, gt: 3}\n"
+        "    require: [{to: 'body:enisa', stage: alert}]\n"
+        "  - id: two\n"
+        "    explain: Unknown field and stage.\n"
+        "    when: {any: [{field: colour, eq: red}]}\n"
+        "    require: [{to: 'body:enisa', stage: alarm}]\n"
+    )
+    assert _tiny(tmp_path, (EXAMPLE_LINES, EXAMPLE_LINES + rules)) == [
+        "templates/tiny.yaml:29: routing[0].when: a field test has exactly one of in, not_in,"
+        " nonempty, eq; got ['gt']",
+        "templates/tiny.yaml:33: routing[1].when: no stage has the field 'colour'",
+        "templates/tiny.yaml:34: routing[1].require[0].stage: unknown stage",
+    ]
+
+
+def test_retired_id_in_a_schema_enum_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "taxonomies").mkdir()
+    (tmp_path / "taxonomies" / "mini-disarm.yaml").write_text(
+        (FIXTURES / "retired_id" / "taxonomies" / "mini-disarm.yaml").read_text()
+    )
+    problems = _tiny(
+        tmp_path,
+        (
+            'kind: {type: string, x-oip-taxonomy: "rsit#types"}',
+            "kind: {type: string, enum: [TA03, phishing]}",
+        ),
+    )
+    assert problems == [
+        "templates/tiny.yaml:21: stages.alert.schema.properties.kind.enum[0]: retired id TA03:"
+        " retired in DISARM v1.x; use TA14 Develop Narratives"
+    ]

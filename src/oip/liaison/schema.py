@@ -2,9 +2,11 @@
 
 Pure: no Django. These models check only the shape of one file (every key known, ids and labels
 well-formed, TLP default among the allowed levels); everything that needs more than one file
-(taxonomy references, the catalogue's areas, published hashes) is checked by
-`oip.liaison.templates`. The file format is described in `/work/briefs/format.md` and
-`docs/exchange-templates.md`.
+(taxonomy references, the catalogue's areas, published hashes, examples against schemas) is
+checked by `oip.liaison.loader`. A template is `data/templates/<id>.yaml` (id, version label,
+uuid, area, stages each with a JSON Schema 2020-12, clocks and examples, optional `defs` shared
+by the stages as `#/$defs/<name>`, routing rules); a taxonomy is `data/taxonomies/<id>.yaml`
+(`sets` of ids, optional `maps` onto another taxonomy's set, `retired` ids, `thresholds`).
 """
 
 from __future__ import annotations
