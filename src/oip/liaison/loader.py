@@ -41,7 +41,7 @@ from oip.liaison.templates import (
     Template,
     TemplateErrors,
     TemplateSet,
-    _split,
+    payload_errors_of,
 )
 
 Loc = tuple[str | int, ...]
@@ -419,7 +419,7 @@ class Loader:
                 retired_at.add(where)
                 file.problem((*loc, *where), _retired_message(value, retired[value]))
         for error in validator.iter_errors(example):
-            for payload_error in _split(error):
+            for payload_error in payload_errors_of(error):
                 parts: Loc = tuple(
                     int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~")
                     for p in payload_error.pointer.split("/")[1:]

@@ -13,7 +13,7 @@ import functools
 import re
 import sys
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -161,10 +161,12 @@ def _payload_errors(
     validator: Draft202012Validator, payload: Mapping[str, Any]
 ) -> Iterator[PayloadError]:
     for error in validator.iter_errors(payload):
-        yield from _split(error)
+        yield from payload_errors_of(error)
 
 
-def _split(error: ValidationError) -> Iterator[PayloadError]:
+def payload_errors_of(error: ValidationError) -> Iterator[PayloadError]:
+    """Turn one jsonschema error into payload errors: a missing or unknown property is named by
+    its own pointer; a taxonomy enum says which taxonomy set the id is not in."""
     where = list(error.absolute_path)
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, Mapping) else {}
@@ -311,8 +313,6 @@ def build_template(
 
 def export_data(template_set: TemplateSet) -> dict[str, Any]:
     """Return the set as `oip exchange templates export --format json` prints it (§10)."""
-    from dataclasses import asdict
-
     return {
         "version": template_set.version,
         "templates": [
