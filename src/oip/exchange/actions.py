@@ -15,23 +15,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from oip.accounts.models import Membership, Organisation
-from oip.exchange import audit, crypto
-from oip.exchange.models import (
-    AUDIENCES,
-    Addressee,
-    DataKey,
-    Delivery,
-    ExchangeEvent,
-    Notification,
-    Submission,
-    TemplateVersion,
-    Withdrawal,
-)
-from oip.exchange.reads import (
+from oip.accounts.models import Organisation
+from oip.exchange import crypto
+from oip.exchange.fetch import (
     NotFound,
     PayloadInvalid,
     Refused,
@@ -42,9 +30,31 @@ from oip.exchange.reads import (
     policy,
     refuse,
 )
+from oip.exchange.models import (
+    AUDIENCES,
+    Addressee,
+    Delivery,
+    ExchangeEvent,
+    Notification,
+    Submission,
+    Withdrawal,
+)
+from oip.exchange.writes import (
+    ANY_AREA_TEMPLATES,
+    ENCRYPTED_TITLES,
+    addressed_delivery,
+    addressee_orgs,
+    audit_act,
+    community_deliveries,
+    denied,
+    named_members,
+    record_event,
+    store_submission,
+    template_version,
+    validated,
+)
 from oip.liaison.access import decide
 from oip.liaison.templates import PayloadError, Template, shipped
-from oip.liaison.tlp import rank
 from oip.liaison.types import Action, Actor, Item
 from oip.site import clock
 from oip.vocabulary import TLP_LEVELS
@@ -60,229 +70,6 @@ __all__ = [
     "submit_stage",
     "withdraw",
 ]
-
-ENCRYPTED_TITLES = frozenset({"amber+strict", "red"})
-#: Templates used in every area (the shell sets the area per contact point).
-ANY_AREA_TEMPLATES = frozenset({"reachability-test"})
-
-
-def _audit(actor: Actor, action: str, notification_id: str, tlp: str, **details: Any) -> None:
-    audit.append(
-        action,
-        object_type="notification",
-        object_id=notification_id,
-        actor_user=actor.user,
-        actor_org=actor.org,
-        tlp=tlp,
-        details=details,
-    )
-
-
-def _denied(actor: Actor, action: str, object_id: str, reason: str) -> Refused:
-    audit.append(
-        action,
-        object_type="notification",
-        object_id=object_id,
-        actor_user=actor.user,
-        actor_org=actor.org,
-        outcome=f"denied:{reason}",
-    )
-    return Refused(reason)
-
-
-def _organisations(
-    ids: Sequence[str], area: str, day: dt.date
-) -> tuple[list[Organisation], list[PayloadError]]:
-    """The organisations named by id (UUID) or short name, valid on `day` and of `area`."""
-    found: list[Organisation] = []
-    errors: list[PayloadError] = []
-    for index, key in enumerate(ids):
-        try:
-            match = Organisation.objects.filter(pk=uuid.UUID(str(key)))
-        except ValueError:
-            match = Organisation.objects.filter(short_name=str(key))
-        org = match.first()
-        if org is None or not org.valid_on(day):
-            errors.append(PayloadError(f"/addressees/{index}", f"unknown organisation {key!r}"))
-        elif area not in org.areas:
-            errors.append(
-                PayloadError(f"/addressees/{index}", f"{org.short_name} is not in area {area!r}")
-            )
-        elif org not in found:
-            found.append(org)
-    return found, errors
-
-
-def _named(usernames: Sequence[str], now: dt.datetime) -> tuple[list[Any], list[PayloadError]]:
-    users: list[Any] = []
-    errors: list[PayloadError] = []
-    model = get_user_model()
-    for index, name in enumerate(usernames):
-        user = model.objects.filter(username=name).first()
-        if user is None or not Membership.objects.valid_at(now).filter(user=user).exists():
-            errors.append(PayloadError(f"/named_recipients/{index}", f"unknown member {name!r}"))
-        else:
-            users.append(user)
-    return users, errors
-
-
-def _validated(form: Template, stage: str, payload: Mapping[str, Any]) -> list[PayloadError]:
-    """The payload's errors, each once (a schema may report one problem by two rules)."""
-    return list(dict.fromkeys(form.validate(stage, payload)))
-
-
-def _clock_fields(template: Template, payload: Mapping[str, Any]) -> dict[str, str]:
-    """The declared instants the template's clocks read (`field.<name>`), kept in clear."""
-    names = {
-        ref.removeprefix("field.")
-        for defn in template.clocks()
-        for ref in (defn.start, defn.stop, defn.restart or "")
-        if ref.startswith("field.")
-    }
-    return {name: payload[name] for name in sorted(names) if isinstance(payload.get(name), str)}
-
-
-def _template_version(template: Template, now: dt.datetime) -> TemplateVersion:
-    """The stored version of the shipped template, recorded on first use; Refused when the
-    label is stored with other content (a changed template needs a new label)."""
-    stored = TemplateVersion.objects.filter(template_id=template.id, label=template.version).first()
-    if stored is not None:
-        if stored.hash != template.content_hash:
-            raise Refused("template_version_changed")
-        return stored
-    content = {
-        "id": template.id,
-        "version": template.version,
-        "uuid": template.uuid,
-        "area": template.area,
-        "title": template.title,
-        "stages": {s.id: {"kind": s.kind, "schema": s.schema} for s in template.stages.values()},
-    }
-    return TemplateVersion.objects.create(
-        template_id=template.id,
-        label=template.version,
-        content=content,
-        hash=template.content_hash,
-        recorded_at=now,
-    )
-
-
-def _store_submission(
-    notification: Notification,
-    template: Template,
-    *,
-    stage: str,
-    kind: str,
-    payload: Mapping[str, Any],
-    user: Any,
-    org_id: str,
-    now: dt.datetime,
-    sealed: crypto.Sealed | None = None,
-) -> Submission:
-    """Store the next revision of `stage` (sealed, with its data key) and its event."""
-    previous = (
-        Submission.objects.filter(notification=notification, stage=stage)
-        .order_by("-revision")
-        .first()
-    )
-    revision = previous.revision + 1 if previous is not None else 1
-    if sealed is None:
-        sealed = crypto.seal_payload(
-            payload,
-            notification_id=str(notification.id),
-            stage=stage,
-            revision=revision,
-            tlp=notification.tlp,
-        )
-    submission = Submission.objects.create(
-        notification=notification,
-        stage=stage,
-        kind=kind,
-        revision=revision,
-        payload_ct=sealed.payload_ct,
-        payload_mac=sealed.payload_mac,
-        key_id=sealed.key_id,
-        clock_fields=_clock_fields(template, payload),
-        submitted_by=user,
-        submitted_org_id=org_id,
-        submitted_at=now,
-        recorded_at=clock.now(),
-        supersedes=previous,
-    )
-    DataKey.objects.create(
-        submission=submission, key_id=sealed.key_id, wrapped=sealed.wrapped, recorded_at=now
-    )
-    event_kind = "responded" if kind == "response" else "submitted"
-    _event(
-        notification,
-        event_kind,
-        now,
-        user=user,
-        org_id=org_id,
-        stage=stage,
-        data={"revision": revision, "declared": submission.clock_fields},
-    )
-    return submission
-
-
-def _event(
-    notification: Notification,
-    kind: str,
-    now: dt.datetime,
-    *,
-    user: Any = None,
-    org_id: str | None = None,
-    stage: str = "",
-    data: Mapping[str, Any] | None = None,
-) -> ExchangeEvent:
-    declared = (data or {}).get("declared") or {}
-    instants = sorted(v for v in declared.values() if isinstance(v, str))
-    declared_at = None
-    if instants:
-        try:
-            declared_at = dt.datetime.fromisoformat(instants[0].replace("Z", "+00:00"))
-        except ValueError:
-            declared_at = None
-    return ExchangeEvent.objects.create(
-        notification=notification,
-        kind=kind,
-        at=now,
-        recorded_at=clock.now(),
-        declared_at=declared_at,
-        actor_user=user,
-        actor_org_id=org_id,
-        stage=stage,
-        data=dict(data or {}),
-    )
-
-
-def _community(
-    template: str, area: str, tlp: str, originator: Organisation, day: dt.date
-) -> list[tuple[Organisation, str, int | None, str]]:
-    """Who receives a community item now: the area's EU bodies, and the national organisations
-    whose receive cap allows `tlp` (with the cap, tier and status read for the delivery)."""
-    standing = memo_standing()
-    chosen: list[tuple[Organisation, str, int | None, str]] = []
-    for org in Organisation.objects.exclude(pk=originator.pk).order_by("short_name"):
-        if area not in org.areas or not org.valid_on(day):
-            continue
-        if org.kind == "eu_body":
-            chosen.append((org, "red", None, ""))
-            continue
-        s = standing(str(org.country_id), area, day)
-        cap = policy().receive_cap(template, "community", s.tier)
-        if rank(tlp) <= rank(cap):  # type: ignore[arg-type]
-            chosen.append((org, cap, s.tier, s.status))
-    return chosen
-
-
-def _addressed_fact(
-    template: str, org: Organisation, area: str, day: dt.date
-) -> tuple[Organisation, str, int | None, str]:
-    if org.kind == "eu_body":
-        return (org, "red", None, "")
-    s = memo_standing()(str(org.country_id), area, day)
-    return (org, policy().receive_cap(template, "addressed", s.tier), s.tier, s.status)
 
 
 def send(
@@ -330,15 +117,15 @@ def send(
         errors.append(PayloadError("/stage", f"not a stage {form.id} opens with: {stage!r}"))
     if not title.strip():
         errors.append(PayloadError("/title", "required"))
-    organisations, problems = _organisations(addressees, area, moment.date())
+    organisations, problems = addressee_orgs(addressees, area, moment.date())
     errors += problems
     if audience == "addressed" and not addressees:
         errors.append(PayloadError("/addressees", "an addressed item names its addressees"))
-    named, problems = _named(named_recipients, moment)
+    named, problems = named_members(named_recipients, moment)
     errors += problems
     if tlp == "red" and not named_recipients:
         errors.append(PayloadError("/named_recipients", "RED is for named individuals only"))
-    errors += _validated(form, stage, payload) if stage in form.stages else []
+    errors += validated(form, stage, payload) if stage in form.stages else []
     header = Item(
         id="",
         template=form.id,
@@ -351,7 +138,7 @@ def send(
     )
     decision = decide(actor, header, "send", memo_standing(), policy(), moment)
     if not decision.allowed:
-        raise _denied(actor, "send", "", decision.reason)
+        raise denied(actor, "send", "", decision.reason)
     if errors:
         raise PayloadInvalid(errors)
     originator = Organisation.objects.get(pk=actor.org)
@@ -370,7 +157,7 @@ def send(
         notification = Notification.objects.create(
             id=notification_id,
             template=form.id,
-            template_version=_template_version(form, moment),
+            template_version=template_version(form, moment),
             area=area,
             country_id=originator.country_id,
             originator_org=originator,
@@ -392,7 +179,7 @@ def send(
             Addressee.objects.create(
                 notification=notification, named_user=person, recorded_at=moment
             )
-        _store_submission(
+        store_submission(
             notification,
             form,
             stage=stage,
@@ -404,9 +191,9 @@ def send(
             sealed=sealed,
         )
         if exercise or audience == "addressed":
-            facts = [_addressed_fact(form.id, o, area, day) for o in organisations]
+            facts = [addressed_delivery(form.id, o, area, day) for o in organisations]
         else:
-            facts = _community(form.id, area, tlp, originator, day)
+            facts = community_deliveries(form.id, area, tlp, originator, day)
         for organisation, cap, tier, status in facts:
             Delivery.objects.create(
                 notification=notification,
@@ -418,8 +205,10 @@ def send(
                 as_of=day,
                 recorded_at=clock.now(),
             )
-            _event(notification, "delivered", moment, org_id=str(organisation.pk), stage=stage)
-        _audit(
+            record_event(
+                notification, "delivered", moment, org_id=str(organisation.pk), stage=stage
+            )
+        audit_act(
             actor,
             "send",
             str(notification.id),
@@ -449,7 +238,7 @@ def _acting(
     if not decision.allowed or decision.level != "content":
         refuse(actor, action, notification, decision)
     if _withdrawn(notification) and actor.org != item.originator_org:
-        raise _denied(actor, action, str(notification.id), "withdrawn_by_originator")
+        raise denied(actor, action, str(notification.id), "withdrawn_by_originator")
     return actor, notification, item
 
 
@@ -493,11 +282,11 @@ def submit_stage(
     errors = _stage_of(form, stage, frozenset({"stage", "request"}))
     if errors:
         raise PayloadInvalid(errors)
-    errors = _validated(form, stage, payload)
+    errors = validated(form, stage, payload)
     if errors:
         raise PayloadInvalid(errors)
     with transaction.atomic():
-        submission = _store_submission(
+        submission = store_submission(
             notification,
             form,
             stage=stage,
@@ -508,7 +297,7 @@ def submit_stage(
             now=moment,
         )
         for delivery in notification.deliveries.all():
-            _event(
+            record_event(
                 notification,
                 "delivered",
                 moment,
@@ -516,7 +305,7 @@ def submit_stage(
                 stage=stage,
                 data={"revision": submission.revision},
             )
-        _audit(
+        audit_act(
             actor,
             "submit",
             str(notification.id),
@@ -540,15 +329,15 @@ def acknowledge(
     moment = now or clock.now()
     actor, notification, item = _acting(user, notification_id, "acknowledge", org, moment)
     if actor.org not in item.addressees and item.delivery is None:
-        raise _denied(actor, "acknowledge", str(notification.id), "not_addressed")
+        raise denied(actor, "acknowledge", str(notification.id), "not_addressed")
     with transaction.atomic():
         first = notification.events.filter(
             kind="acknowledged", actor_org_id=uuid.UUID(actor.org)
         ).first()
         if first is not None:
             return first
-        event = _event(notification, "acknowledged", moment, user=user, org_id=actor.org)
-        _audit(actor, "acknowledge", str(notification.id), notification.tlp)
+        event = record_event(notification, "acknowledged", moment, user=user, org_id=actor.org)
+        audit_act(actor, "acknowledge", str(notification.id), notification.tlp)
     return event
 
 
@@ -567,11 +356,11 @@ def respond(
     moment = now or clock.now()
     actor, notification, _ = _acting(user, notification_id, "respond", org, moment)
     form = shipped().get(notification.template)
-    errors = _stage_of(form, stage, frozenset({"response"})) or _validated(form, stage, payload)
+    errors = _stage_of(form, stage, frozenset({"response"})) or validated(form, stage, payload)
     if errors:
         raise PayloadInvalid(errors)
     with transaction.atomic():
-        submission = _store_submission(
+        submission = store_submission(
             notification,
             form,
             stage=stage,
@@ -581,7 +370,7 @@ def respond(
             org_id=actor.org,
             now=moment,
         )
-        _audit(
+        audit_act(
             actor,
             "respond",
             str(notification.id),
@@ -616,7 +405,7 @@ def request_info(
     if errors:
         raise PayloadInvalid(errors)
     with transaction.atomic():
-        event = _event(
+        event = record_event(
             notification,
             "requested",
             moment,
@@ -625,7 +414,9 @@ def request_info(
             stage=stage,
             data={"within": within},
         )
-        _audit(actor, "request", str(notification.id), notification.tlp, stage=stage, within=within)
+        audit_act(
+            actor, "request", str(notification.id), notification.tlp, stage=stage, within=within
+        )
     return event
 
 
@@ -650,7 +441,7 @@ def withdraw(
     with transaction.atomic():
         if _withdrawn(notification):
             return notification.events.filter(kind="withdrawn").order_by("seq")[0]
-        event = _event(
+        event = record_event(
             notification,
             "withdrawn",
             moment,
@@ -666,5 +457,5 @@ def withdraw(
                 effective_at=moment,
                 recorded_at=clock.now(),
             )
-        _audit(actor, "withdraw", str(notification.id), notification.tlp)
+        audit_act(actor, "withdraw", str(notification.id), notification.tlp)
     return event

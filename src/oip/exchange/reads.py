@@ -15,27 +15,36 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, NoReturn
 
-from oip.accounts.models import Membership, Organisation
-from oip.conditionality.types import Standing
+from django.db.models import Q
+
+from oip.accounts.models import Organisation
 from oip.exchange import audit, crypto
 from oip.exchange.clocking import item_clocks
 from oip.exchange.crypto import IntegrityFailure
-from oip.exchange.models import Delivery, ExchangeEvent, Notification, Submission
+from oip.exchange.fetch import (
+    ExchangeError,
+    NotFound,
+    PayloadInvalid,
+    Refused,
+    actor_for,
+    item_for,
+    memo_standing,
+    notification_or_404,
+    policy,
+    refuse,
+    standing_for,
+)
+from oip.exchange.models import ExchangeEvent, Notification, Submission
 from oip.liaison.access import decide
-from oip.liaison.policy import Policy, load_policy
-from oip.liaison.templates import PayloadError
 from oip.liaison.tlp import rank
-from oip.liaison.types import Actor, ClockState, Decision, DeliveryFact, Item
+from oip.liaison.types import Actor, ClockState, Decision
 from oip.site import clock
-from oip.standings.standing import standing as engine_standing
-from oip.vocabulary import TLP_LEVELS
 
 __all__ = [
+    "ExchangeError",
     "InboxRow",
     "IntegrityFailure",
     "NotFound",
@@ -43,166 +52,20 @@ __all__ = [
     "OpenedSubmission",
     "PayloadInvalid",
     "Refused",
+    "ThreadEvent",
     "actor_for",
     "inbox",
     "item_for",
+    "memo_standing",
     "notification_or_404",
     "open_item",
     "policy",
+    "refuse",
     "standing_for",
+    "title_of",
 ]
 
 AUDITED_FROM = rank("amber")
-
-
-class ExchangeError(Exception):
-    """Base of the exchange's refusals."""
-
-
-class NotFound(ExchangeError):
-    """404: no such item, or one the actor may not know exists."""
-
-
-class Refused(ExchangeError):
-    """403: the actor may know the item exists but may not do this; `reason` is the rule's."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class PayloadInvalid(ExchangeError):
-    """422: what was sent does not fit; every problem, each at its JSON pointer."""
-
-    def __init__(self, errors: Sequence[PayloadError]) -> None:
-        super().__init__("; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors))
-        self.errors = list(errors)
-
-
-@cache
-def policy() -> Policy:
-    """The shipped access policy, read once per process."""
-    return load_policy()
-
-
-# Actors and items
-
-
-def actor_for(user: Any, now: dt.datetime, org: Organisation | str | None = None) -> Actor:
-    """The `Actor` `user` is at `now`, from the memberships valid then.
-
-    With several organisations, `org` (an Organisation or its id) chooses; otherwise the first.
-    Roles and areas are the union over the memberships of that organisation, the clearance
-    their highest. A superuser with no membership is the operator (metadata only); anyone else
-    without a valid membership is an actor whose `membership_valid` is false.
-    """
-    memberships = list(
-        Membership.objects.valid_at(now).filter(user=user).select_related("organisation")
-    )
-    if org is not None:
-        org_id = str(org.pk if isinstance(org, Organisation) else org)
-        memberships = [m for m in memberships if str(m.organisation_id) == org_id]
-    if not memberships:
-        operator = bool(getattr(user, "is_superuser", False)) and org is None
-        return Actor(
-            user=user.get_username(),
-            org="" if operator else str(org.pk if isinstance(org, Organisation) else org or ""),
-            org_kind="operator" if operator else "national",
-            country=None,
-            body=None,
-            roles=frozenset(),
-            areas=frozenset(),
-            clearance="clear",
-            membership_valid=operator,
-        )
-    organisation = memberships[0].organisation
-    mine = [m for m in memberships if m.organisation_id == organisation.pk]
-    return Actor(
-        user=user.get_username(),
-        org=str(organisation.pk),
-        org_kind=organisation.kind,  # type: ignore[arg-type]
-        country=organisation.country_id,
-        body=organisation.body or None,
-        roles=frozenset(m.role for m in mine),
-        areas=frozenset(a for m in mine for a in m.areas),
-        clearance=max((m.clearance for m in mine), key=TLP_LEVELS.index),  # type: ignore[misc]
-        membership_valid=True,
-    )
-
-
-def standing_for(country: str, area: str, day: dt.date) -> Standing:
-    """The engine's standing, fresh: every evidence write committed before the call counts."""
-    return engine_standing(country, area, day, fresh=True)
-
-
-def memo_standing() -> Callable[[str, str, dt.date], Standing]:
-    """`standing_for`, memoised for one read of many items (one engine call per country)."""
-    seen: dict[tuple[str, str, dt.date], Standing] = {}
-
-    def lookup(country: str, area: str, day: dt.date) -> Standing:
-        key = (country, area, day)
-        if key not in seen:
-            seen[key] = standing_for(country, area, day)
-        return seen[key]
-
-    return lookup
-
-
-def item_for(notification: Notification, org: Organisation | str | None) -> Item:
-    """The notification as the access rule sees it, for a reader of `org` (its delivery)."""
-    org_id = str(org.pk if isinstance(org, Organisation) else org or "")
-    addressees = list(notification.addressees.all())
-    delivery = None
-    if org_id:
-        row = Delivery.objects.filter(notification=notification, organisation_id=org_id).first()
-        if row is not None:
-            delivery = DeliveryFact(row.cap_at_delivery, row.delivered_at)  # type: ignore[arg-type]
-    named = {a.named_user.get_username() for a in addressees if a.named_user is not None}
-    named.add(notification.created_by.get_username())  # the author is always named
-    return Item(
-        id=str(notification.id),
-        template=notification.template,
-        area=notification.area,
-        tlp=notification.tlp,  # type: ignore[arg-type]
-        audience=notification.audience,  # type: ignore[arg-type]
-        originator_org=str(notification.originator_org_id),
-        addressees=frozenset(
-            str(a.organisation_id) for a in addressees if a.organisation_id is not None
-        ),
-        named=frozenset(named),
-        exercise=str(notification.exercise) if notification.exercise else None,
-        delivery=delivery,
-    )
-
-
-def notification_or_404(notification_id: str | uuid.UUID) -> Notification:
-    try:
-        key = uuid.UUID(str(notification_id))
-    except ValueError:
-        raise NotFound(str(notification_id)) from None
-    found = (
-        Notification.objects.select_related("created_by", "originator_org").filter(pk=key).first()
-    )
-    if found is None:
-        raise NotFound(str(notification_id))
-    return found
-
-
-def refuse(actor: Actor, action: str, notification: Notification, decision: Decision) -> NoReturn:
-    """Audit a denial and raise NotFound or Refused as the decision says."""
-    audit.append(
-        action,
-        object_type="notification",
-        object_id=str(notification.id),
-        actor_user=actor.user,
-        actor_org=actor.org,
-        tlp=notification.tlp,
-        outcome=f"denied:{decision.reason}",
-        details={"rule": decision.rule},
-    )
-    if decision.not_found:
-        raise NotFound(str(notification.id))
-    raise Refused(decision.reason)
 
 
 # Opening an item
@@ -431,8 +294,6 @@ RUNNING = frozenset({"running", "overdue", "paused"})
 def _candidates(actor: Actor, area: str | None) -> Any:
     """Notifications the actor's organisation might see: its own, addressed or delivered to
     it, named to the user, and (EU bodies) community items of its areas; all for the operator."""
-    from django.db.models import Q
-
     rows = Notification.objects.select_related("created_by", "originator_org")
     if area is not None:
         rows = rows.filter(area=area)
