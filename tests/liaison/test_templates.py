@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from oip.liaison.templates import (
     PayloadError,
     Problem,
     TemplateErrors,
+    _main,
     load_templates,
     shipped,
 )
@@ -141,8 +143,6 @@ def test_set_version_is_a_short_hash_of_all_template_hashes() -> None:
 
 
 def test_every_shipped_template_is_published_with_its_hash() -> None:
-    import yaml
-
     published = yaml.safe_load(
         (Path(__file__).parents[2] / "src/oip/liaison/data/templates/published.yaml").read_text()
     )
@@ -401,4 +401,13 @@ def test_retired_id_in_a_schema_enum_is_reported(tmp_path: Path) -> None:
     assert problems == [
         "templates/tiny.yaml:21: stages.alert.schema.properties.kind.enum[0]: retired id TA03:"
         " retired in DISARM v1.x; use TA14 Develop Narratives"
+    ]
+
+
+def test_hashes_prints_one_published_line_per_template(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main(["templates", "--hashes"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f'{t.id}: {{"{t.version}": "{t.content_hash}"}}'
+        for t in sorted(SHIPPED.templates.values(), key=lambda t: t.id)
     ]
