@@ -41,7 +41,8 @@ BUCKETS: Final[tuple[tuple[int, str], ...]] = (
     (3, "3-9"),
     (0, FEWER_THAN_3),
 )
-ACK_CLOCK: Final = "acknowledgement"
+#: The acknowledgement clocks (their id in the shipped templates, and the design's name).
+ACK_CLOCKS: Final = frozenset({"ack", "acknowledgement"})
 
 
 def shown(count: int) -> Count:
@@ -153,7 +154,7 @@ def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> Publ
             tally = tallies[(clock.country, clock.area, quarter)]
         tally.due += 1
         tally.on_time += clock.status == "met"
-        if clock.clock == ACK_CLOCK and clock.started_at and clock.stopped_at:
+        if clock.clock in ACK_CLOCKS and clock.started_at and clock.stopped_at:
             tally.acks.append((clock.stopped_at - clock.started_at).total_seconds() / 60)
     for test in facts.reachability:
         quarter = quarter_of(test.sent_at)
