@@ -16,7 +16,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel
@@ -41,10 +40,10 @@ from oip.liaison.templates import (
     Template,
     TemplateErrors,
     TemplateSet,
+    inline_refs,
     payload_errors_of,
 )
-
-Loc = tuple[str | int, ...]
+from oip.liaison.yamllines import Loc, content_hash, field_name, parse_yaml
 
 _EVENTS = frozenset(
     {"delivered", "requested", "acknowledged", "recalled", "attested", "sent", "answered"}
@@ -60,55 +59,6 @@ _NAMED_DURATIONS = frozenset(
     {"contact_point.ack_within", "contact_point.reachability_limit", "request.within"}
 )
 _CALENDARS = frozenset({"24x7", "calendar-days", "sender", "recipient", "eu-institutions"})
-_SCALARS = yaml.constructor.SafeConstructor()
-
-
-def parse_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse one YAML file into plain data and the line of every node (loc -> 1-based line)."""
-    lines: dict[Loc, int] = {}
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise TemplateErrors([Problem(display, line, "-", f"malformed YAML: {reason}")]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateErrors([Problem(display, 1, "-", f"cannot read: {exc}")]) from exc
-
-    def build(node: yaml.Node, loc: Loc) -> Any:
-        lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key, value in node.value:
-                name = str(key.value)
-                if name in out:
-                    raise TemplateErrors(
-                        [Problem(display, key.start_mark.line + 1, name, "duplicate key")]
-                    )
-                lines[(*loc, name)] = key.start_mark.line + 1
-                out[name] = build(value, (*loc, name))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return _SCALARS.construct_object(node, deep=True)
-
-    return (build(node, ()) if node is not None else None), lines
-
-
-def field_name(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "-"
-
-
-def content_hash(data: Any) -> str:
-    """Return the SHA-256 of the canonical JSON of a parsed file (keys sorted, no spaces)."""
-    import json
-
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _model_message(error: Any) -> str:
@@ -120,35 +70,6 @@ def _model_message(error: Any) -> str:
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return str(error.get("msg", "invalid"))
-
-
-def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """Return `schema` with local `#/$defs/<name>` references replaced by their target.
-
-    Only for the compiled validator (resolving a reference per payload costs a fifth of the
-    time); the published schema keeps its references. A reference met again inside its own
-    expansion (a recursive definition) stays a reference.
-    """
-    defs = schema.get("$defs", {})
-
-    def expand(node: Any, seen: frozenset[str]) -> Any:
-        if isinstance(node, list):
-            return [expand(item, seen) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            name = ref.removeprefix("#/$defs/")
-            if name in defs and "/" not in name and name not in seen:
-                siblings = {k: v for k, v in node.items() if k != "$ref"}
-                target = expand(defs[name], seen | {name})
-                if not siblings:
-                    return target
-                return {"allOf": [target], **expand(siblings, seen)}
-        return {key: expand(value, seen) for key, value in node.items()}
-
-    expanded: dict[str, Any] = expand(schema, frozenset())
-    return expanded
 
 
 def _retired_message(taxon: str, message: str) -> str:
@@ -348,7 +269,7 @@ class Loader:
             except SchemaError as exc:
                 file.problem((*loc, *exc.path), f"not a valid JSON Schema 2020-12: {exc.message}")
                 continue
-            validator = Draft202012Validator(_inline_refs(schema), format_checker=FORMATS)
+            validator = Draft202012Validator(inline_refs(schema), format_checker=FORMATS)
             schemas[stage_id], validators[stage_id] = schema, validator
             for i, example in enumerate(stage.examples):
                 self.check_example(

@@ -219,6 +219,35 @@ FORMATS.checks("date-time")(_date_time)
 FORMATS.checks("date")(_date)
 
 
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return `schema` with local `#/$defs/<name>` references replaced by their target.
+
+    Only for the compiled validator (resolving a reference per payload costs a fifth of the
+    time); the published schema keeps its references. A reference met again inside its own
+    expansion (a recursive definition) stays a reference.
+    """
+    defs = schema.get("$defs", {})
+
+    def expand(node: Any, seen: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [expand(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in defs and "/" not in name and name not in seen:
+                siblings = {k: v for k, v in node.items() if k != "$ref"}
+                target = expand(defs[name], seen | {name})
+                if not siblings:
+                    return target
+                return {"allOf": [target], **expand(siblings, seen)}
+        return {key: expand(value, seen) for key, value in node.items()}
+
+    expanded: dict[str, Any] = expand(schema, frozenset())
+    return expanded
+
+
 def data_directory() -> Path:
     """Return the liaison data directory shipped in the package (`templates/`, `taxonomies/`)."""
     return Path(str(resources.files("oip.liaison") / "data"))
