@@ -345,3 +345,97 @@ def test_keys_generate_writes_a_private_file_and_never_overwrites(tmp_path: Path
         call_command("exchange", "keys", "generate", str(path), stdout=out, stderr=err)
     assert exit_.value.code == 1
     assert err.getvalue().strip() == f"{path}: exists; a key file is never overwritten"
+
+
+@pytest.mark.django_db
+def test_contact_points_are_designated_by_the_org_admin_or_the_operator(
+    frozen: dt.datetime, al_csirt: Any, al_officer: Any, operator_user: Any
+) -> None:
+    from tests.exchange.conftest import exchange_member
+
+    admin = exchange_member("al-admin", al_csirt, "org_admin", "amber")
+    point = actions.designate_contact_point(admin, al_csirt, area="cyber", ack_within="B4H")
+    assert (point.function, point.hours, point.ack_within, point.valid_from) == (
+        "primary",
+        "24x7",
+        "B4H",
+        NOW,
+    )
+    assert (
+        actions.designate_contact_point(
+            operator_user, al_csirt, area="cyber", function="deputy"
+        ).function
+        == "deputy"
+    )
+    with pytest.raises(actions.Refused) as refused:
+        actions.designate_contact_point(al_officer, al_csirt, area="cyber")
+    assert refused.value.reason == "role"
+    with pytest.raises(actions.PayloadInvalid) as invalid:
+        actions.designate_contact_point(
+            admin,
+            al_csirt,
+            area="fdi",
+            function="boss",
+            hours="xx",
+            ack_within="soon",
+            valid_to=NOW,
+        )
+    assert [e.pointer for e in invalid.value.errors] == [
+        "/function",
+        "/area",
+        "/hours",
+        "/ack_within",
+        "/valid_to",
+    ]
+    assert [e.action for e in AuditEvent.objects.order_by("seq")] == [
+        "contact_point.designate",
+        "contact_point.designate",
+        "contact_point.designate",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_ack_clock_uses_the_contact_points_terms(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    enisa_officer: Any,
+    al_csirt: Any,
+    al_officer: Any,
+    operator_user: Any,
+) -> None:
+    actions.designate_contact_point(operator_user, al_csirt, area="cyber", ack_within="PT4H")
+    notification = send(enisa_officer)
+    ack = {c.clock: c for c in reads.open_item(al_officer, notification.id).clocks}["ack"]
+    assert (ack.status, ack.due_at) == ("running", NOW + dt.timedelta(hours=4))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tlp", "delivered", "al_reads", "ba_reads"),
+    [
+        # AL holds tier 2 (community cap AMBER), BA tier 1 (community cap GREEN).
+        ("clear", ["CSIRT-AL", "CSIRT-BA"], "within_cap", "within_cap"),
+        ("green", ["CSIRT-AL", "CSIRT-BA"], "within_cap", "within_cap"),
+        ("amber", ["CSIRT-AL"], "within_cap", "not_found"),
+        ("amber+strict", [], "not_found", "not_found"),
+    ],
+)
+def test_community_items_reach_who_the_tier_allows(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    enisa_officer: Any,
+    al_officer: Any,
+    ba_officer: Any,
+    tlp: str,
+    delivered: list[str],
+    al_reads: str,
+    ba_reads: str,
+) -> None:
+    notification = send(enisa_officer, tlp=tlp)
+    assert sorted(d.organisation.short_name for d in Delivery.objects.all()) == delivered
+    for user, expected in ((al_officer, al_reads), (ba_officer, ba_reads)):
+        try:
+            reason = reads.open_item(user, notification.id).decision.reason
+        except reads.NotFound:
+            reason = "not_found"
+        assert reason == expected

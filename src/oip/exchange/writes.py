@@ -19,12 +19,15 @@ from oip.accounts.models import Membership, Organisation
 from oip.exchange import audit, crypto
 from oip.exchange.fetch import Refused, memo_standing, policy
 from oip.exchange.models import (
+    CONTACT_FUNCTIONS,
     DataKey,
     ExchangeEvent,
     Notification,
     Submission,
     TemplateVersion,
 )
+from oip.liaison.calendars import default_calendars
+from oip.liaison.clocks import ClockError, parse_within
 from oip.liaison.templates import PayloadError, Template
 from oip.liaison.tlp import rank
 from oip.liaison.types import Actor
@@ -33,11 +36,13 @@ from oip.site import clock
 __all__ = [
     "ANY_AREA_TEMPLATES",
     "ENCRYPTED_TITLES",
+    "actor_is_member",
     "addressed_delivery",
     "addressee_orgs",
     "audit_act",
     "clock_fields",
     "community_deliveries",
+    "contact_point_errors",
     "denied",
     "named_members",
     "record_event",
@@ -270,3 +275,36 @@ def addressed_delivery(
         return (org, "red", None, "")
     s = memo_standing()(str(org.country_id), area, day)
     return (org, policy().receive_cap(template, "addressed", s.tier), s.tier, s.status)
+
+
+def actor_is_member(user: Any) -> bool:
+    """Whether `user` has any membership at all (else a superuser acts as the operator)."""
+    return Membership.objects.filter(user=user).exists()
+
+
+def contact_point_errors(
+    organisation: Organisation,
+    area: str,
+    function: str,
+    hours: str,
+    ack_within: str,
+    reachability_limit: str,
+    valid_from: dt.datetime,
+    valid_to: dt.datetime | None,
+) -> list[PayloadError]:
+    """Why a contact point's designation cannot be stored ([] = it can)."""
+    errors: list[PayloadError] = []
+    if function not in CONTACT_FUNCTIONS:
+        errors.append(PayloadError("/function", f"one of {', '.join(CONTACT_FUNCTIONS)}"))
+    if area not in organisation.areas:
+        errors.append(PayloadError("/area", f"{organisation.short_name} does not cover {area!r}"))
+    if hours != "24x7" and hours not in default_calendars():
+        errors.append(PayloadError("/hours", f"24x7 or a calendar id, not {hours!r}"))
+    for pointer, text in (("/ack_within", ack_within), ("/reachability_limit", reachability_limit)):
+        try:
+            parse_within(text)
+        except ClockError as bad:
+            errors.append(PayloadError(pointer, str(bad)))
+    if valid_to is not None and valid_to <= valid_from:
+        errors.append(PayloadError("/valid_to", "after valid_from"))
+    return errors
