@@ -23,7 +23,7 @@ from oip.exchange.crypto import canonical_json
 from oip.exchange.models import GENESIS_HASH, AuditEvent, AuditHead
 from oip.site import clock
 
-__all__ = ["Verification", "append", "row_hash", "verify", "verify_chain"]
+__all__ = ["Verification", "append", "clean_details", "row_hash", "verify", "verify_chain"]
 
 
 def _instant(value: dt.datetime) -> str:
@@ -51,6 +51,13 @@ def _row(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def clean_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`details` as JSON stores them on both engines: through JSON (tuples become lists,
+    other values their `str`), NUL characters (PostgreSQL's JSON refuses them) as U+FFFD."""
+    text = json.dumps(dict(details or {}), sort_keys=True, default=str)
+    return dict(json.loads(text.replace("\\u0000", "\\ufffd")))
+
+
 def append(
     action: str,
     *,
@@ -69,7 +76,7 @@ def append(
     normalised through JSON, so what is hashed is what is stored). `at` defaults to now.
     """
     moment = at or clock.now()
-    clean = json.loads(json.dumps(dict(details or {}), sort_keys=True, default=str))
+    clean = clean_details(details)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
