@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
-from oip.api import catalogue, changes, evidence, region, standings
+from oip.api import catalogue, changes, evidence, exchange_performance, region, standings
 from oip.api.parameters import refuse_unknown_parameters
 from oip.exchange import api as exchange_api
 
@@ -39,6 +39,7 @@ api.add_decorator(refuse_unknown_parameters, mode="operation")
 for domain in (catalogue, standings, region, changes, evidence):
     api.add_router("", domain.router)
 api.add_router("exchange/", exchange_api.router)
+api.add_router("", exchange_performance.router)
 
 
 def answer_head_like_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
