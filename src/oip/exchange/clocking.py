@@ -108,9 +108,15 @@ def item_clocks(
     org: str,
     now: dt.datetime,
     known_at: dt.datetime | None = None,
+    *,
+    reader: Organisation | None = None,
+    withins: dict[tuple[str, str, str], str | None] | None = None,
 ) -> tuple[ClockState, ...]:
     """Every clock of the notification's template as `org` sees it at `now` (in template
-    order). A clock the core cannot compute for this item (an unresolved name) is left out."""
+    order). A clock the core cannot compute for this item (an unresolved name) is left out.
+
+    For many items of one reader, pass its Organisation (`reader`) and one `withins` dict:
+    the contact point's terms are then read once per (organisation, area, name)."""
     try:
         template = shipped().get(notification.template)
     except KeyError:
@@ -119,7 +125,10 @@ def item_clocks(
     originator = notification.originator_org
     recipient_org: Organisation | None = None
     if org and org != str(notification.originator_org_id):
-        recipient_org = Organisation.objects.filter(pk=org).first()
+        if reader is not None and str(reader.pk) == org:
+            recipient_org = reader
+        else:
+            recipient_org = Organisation.objects.filter(pk=org).first()
     else:
         first = notification.deliveries.select_related("organisation").order_by("id").first()
         recipient_org = first.organisation if first is not None else None
@@ -130,8 +139,12 @@ def item_clocks(
     mine = org_events(notification, events, org)
     recipient_id = str(recipient_org.pk) if recipient_org is not None else ""
     states = []
+    cache: dict[tuple[str, str, str], str | None] = {} if withins is None else withins
     for defn in template.clocks():
-        within = resolve_within(defn, recipient_id, notification.area, now)
+        key = (recipient_id, notification.area, defn.within)
+        if key not in cache:
+            cache[key] = resolve_within(defn, recipient_id, notification.area, now)
+        within = cache[key]
         try:
             states.append(
                 clock_state(

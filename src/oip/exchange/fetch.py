@@ -134,14 +134,22 @@ def memo_standing() -> Callable[[str, str, dt.date], Standing]:
 
 
 def item_for(notification: Notification, org: Organisation | str | None) -> Item:
-    """The notification as the access rule sees it, for a reader of `org` (its delivery)."""
+    """The notification as the access rule sees it, for a reader of `org` (its delivery).
+
+    Reads `addressees` (prefetch them with `named_user` for many items) and the reader's
+    delivery (a prefetched `reader_deliveries` list when present)."""
     org_id = str(org.pk if isinstance(org, Organisation) else org or "")
     addressees = list(notification.addressees.all())
     delivery = None
     if org_id:
-        row = Delivery.objects.filter(notification=notification, organisation_id=org_id).first()
+        # A list read ahead for many items (`reader_deliveries`), or one query.
+        prefetched = getattr(notification, "reader_deliveries", None)
+        if prefetched is not None:
+            row = next((d for d in prefetched if str(d.organisation_id) == org_id), None)
+        else:
+            row = Delivery.objects.filter(notification=notification, organisation_id=org_id).first()
         if row is not None:
-            delivery = DeliveryFact(row.cap_at_delivery, row.delivered_at)  # type: ignore[arg-type]
+            delivery = DeliveryFact(row.cap_at_delivery, row.delivered_at)
     named = {a.named_user.get_username() for a in addressees if a.named_user is not None}
     named.add(notification.created_by.get_username())  # the author is always named
     return Item(

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from oip.accounts.models import Organisation
 from oip.exchange import audit, crypto
@@ -37,7 +37,7 @@ from oip.exchange.fetch import (
     refuse,
     standing_for,
 )
-from oip.exchange.models import ExchangeEvent, Notification, Submission
+from oip.exchange.models import Delivery, ExchangeEvent, Notification, Submission
 from oip.liaison.access import decide
 from oip.liaison.tlp import rank
 from oip.liaison.types import Actor, ClockState, Decision
@@ -294,7 +294,26 @@ RUNNING = frozenset({"running", "overdue", "paused"})
 def _candidates(actor: Actor, area: str | None) -> Any:
     """Notifications the actor's organisation might see: its own, addressed or delivered to
     it, named to the user, and (EU bodies) community items of its areas; all for the operator."""
-    rows = Notification.objects.select_related("created_by", "originator_org")
+    rows = Notification.objects.select_related("created_by", "originator_org").prefetch_related(
+        "addressees__named_user",
+        Prefetch(
+            "deliveries",
+            queryset=(
+                Delivery.objects.filter(organisation_id=actor.org)
+                if actor.org
+                else Delivery.objects.none()
+            ),
+            to_attr="reader_deliveries",
+        ),
+        Prefetch("events", queryset=ExchangeEvent.objects.order_by("seq"), to_attr="all_events"),
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.filter(revision=1)
+            .select_related("data_key")
+            .order_by("id"),
+            to_attr="first_revisions",
+        ),
+    )
     if area is not None:
         rows = rows.filter(area=area)
     if actor.org_kind == "operator":
@@ -330,13 +349,15 @@ def inbox(
         return []
     standing = memo_standing()
     rules = policy()
+    reader = Organisation.objects.filter(pk=actor.org).first() if actor.org else None
+    withins: dict[tuple[str, str, str], str | None] = {}
     found: list[InboxRow] = []
     for notification in _candidates(actor, area).order_by("-created_at"):
         item = item_for(notification, actor.org)
         decision = decide(actor, item, "read", standing, rules, moment)
         if not decision.allowed:
             continue
-        events = list(notification.events.all().order_by("seq"))
+        events: list[ExchangeEvent] = notification.all_events
         withdrawn = any(
             e.kind == "withdrawn" and e.actor_org_id == notification.originator_org_id
             for e in events
@@ -344,7 +365,11 @@ def inbox(
         if withdrawn and actor.org != item.originator_org:
             continue
         content = decision.level == "content"
-        clocks = item_clocks(notification, events, actor.org, moment) if content else ()
+        clocks = (
+            item_clocks(notification, events, actor.org, moment, reader=reader, withins=withins)
+            if content
+            else ()
+        )
         acknowledged = any(
             e.kind == "acknowledged" and str(e.actor_org_id) == actor.org for e in events
         )
@@ -355,7 +380,8 @@ def inbox(
         title: str | None = None
         if content:
             try:
-                title = title_of(notification)
+                firsts = notification.first_revisions
+                title = title_of(notification, firsts[0] if firsts else None)
             except IntegrityFailure:
                 title = None
         dues = [c.due_at for c in clocks if c.status in RUNNING and c.due_at is not None]
