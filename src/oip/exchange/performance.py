@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
 
 from oip.exchange.evidence import read_facts
 from oip.exchange.models import AuditEvent, AuditHead, HandlingBreach, ReachabilityTest
-from oip.liaison.performance import PublicMetrics, quarter_metrics
+from oip.liaison.performance import AuditHeadOfDay, PublicPerformance, quarter_metrics
 from oip.site import clock
 
 __all__ = [
@@ -27,23 +26,6 @@ __all__ = [
 ]
 
 LAG_DAYS = 90
-
-
-@dataclass(frozen=True, slots=True)
-class AuditHeadOfDay:
-    """The audit chain's head at the end of `day`: its last row's sequence number and hash."""
-
-    day: dt.date
-    seq: int
-    hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class PublicPerformance:
-    today: dt.date
-    lag_days: int
-    metrics: PublicMetrics
-    audit_head: AuditHeadOfDay | None
 
 
 _lock = threading.Lock()

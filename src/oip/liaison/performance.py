@@ -19,9 +19,11 @@ from oip.liaison.measured import Facts, quarter_end, quarter_label
 
 __all__ = [
     "FEWER_THAN_3",
+    "AuditHeadOfDay",
     "BodyRow",
     "Count",
     "PublicMetrics",
+    "PublicPerformance",
     "QuarterRow",
     "bucket",
     "published",
@@ -96,6 +98,25 @@ class PublicMetrics:
     rows: tuple[QuarterRow, ...]
     bodies: tuple[BodyRow, ...]
     published_through: str | None  # the latest quarter that may be shown
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHeadOfDay:
+    """The exchange's audit chain at the end of `day`: its last row's number and hash."""
+
+    day: dt.date
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPerformance:
+    """What the public sees on `today`: the published figures and the daily audit head."""
+
+    today: dt.date
+    lag_days: int
+    metrics: PublicMetrics
+    audit_head: AuditHeadOfDay | None
 
 
 @dataclass
