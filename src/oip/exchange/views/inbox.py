@@ -1,4 +1,9 @@
-"""The inbox: the items the person may see, most urgent first (filled in with the store)."""
+"""The inbox page: the items the person may see, most urgent first, with clock badges.
+
+`reads.inbox` decides every item with the access rule and sorts by urgency; this view only
+adds organisation names and the filter form (`area`, `state`=open|all). An unknown filter value
+is ignored in favour of the default (the form offers only known values).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,43 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from oip.catalogue.fetch import current_catalogue
+from oip.exchange import reads
 from oip.exchange.auth import exchange_login_required
+from oip.exchange.views.common import clock_badges, organisation_names, tlp_banner
+
+STATES = (("open", "Open items"), ("all", "All items"))
 
 
 @require_http_methods(["GET", "HEAD"])
 @exchange_login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The signed-in person's inbox."""
-    return render(request, "exchange/inbox.html", {"title": "Inbox", "rows": []})
+    areas = [(a.id, a.title) for a in current_catalogue().areas]
+    area = request.GET.get("area") or None
+    if area not in {a for a, _ in areas}:
+        area = None
+    state = request.GET.get("state", "open")
+    if state not in dict(STATES):
+        state = "open"
+    found = reads.inbox(request.user, area=area, state=state)
+    names = organisation_names(row.originator_org for row in found)
+    rows = [
+        {
+            "row": row,
+            "banner": tlp_banner(row.tlp),
+            "originator": names.get(row.originator_org, "unknown organisation"),
+            "clocks": clock_badges(row.clocks),
+        }
+        for row in found
+    ]
+    context = {
+        "title": "Inbox",
+        "nav": "inbox",
+        "rows": rows,
+        "areas": areas,
+        "area": area or "",
+        "states": STATES,
+        "state": state,
+    }
+    return render(request, "exchange/inbox.html", context)
