@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from oip.accounts.models import Membership, Organisation
 from oip.evidence.models import Observation
@@ -183,3 +184,16 @@ def test_report_refuses_clear_and_eu_bodies(
         report_breach(enisa_officer, concerned_org=enisa, area="cyber", tlp_mishandled="red")
     assert (clear.value.reason, eu.value.reason) == ("no_breach", "not_national")
     assert HandlingBreach.objects.count() == 0
+
+
+def test_the_register_and_the_links_are_append_only_in_the_database(
+    frozen: dt.datetime, enisa_officer: Any, al_csirt: Organisation, managers: tuple[Any, Any]
+) -> None:
+    breach = red_breach(enisa_officer, al_csirt, tlp="green")
+    sign_breach(managers[0], str(breach.pk), "confirm", now=NOW)
+    sign_breach(managers[1], str(breach.pk), "confirm", now=LATER)
+    for table in ("exchange_handlingbreach", "exchange_breachsignature", "exchange_evidencelink"):
+        for sql in (f"UPDATE {table} SET recorded_at = recorded_at", f"DELETE FROM {table}"):
+            with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert (HandlingBreach.objects.count(), EvidenceLink.objects.count()) == (1, 1)
