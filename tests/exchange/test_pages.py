@@ -234,7 +234,7 @@ def form_value(kind: str, value: Any) -> Any:
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "list":
-        return ", ".join(value)
+        return "\n".join(value)
     if kind == "json":
         return json.dumps(value)
     return value

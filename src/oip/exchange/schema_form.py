@@ -3,7 +3,7 @@
 `fields(schema)` turns the schema's top-level `properties` into `FormField`s: an enumeration is
 a select (a multiple select for an array of an enumeration), a string a text input (a text area
 when it may be long), `integer` / `number` a number input, `boolean` a yes/no select, an array of
-strings a comma-separated text input, and anything nested (objects, other arrays, `oneOf`...) a JSON text area. `read(fields, data)`
+strings a text area of one item per line, and anything nested (objects, other arrays, `oneOf`...) a JSON text area. `read(fields, data)`
 turns the posted values back into a payload and the problems it found at their JSON pointers
 (`/name`); empty optional inputs are left out of the payload. `with_errors` attaches messages
 (by pointer, as `PayloadInvalid` gives them) to the fields they concern, and returns the rest.
@@ -96,7 +96,7 @@ def _help(spec: Mapping[str, Any], kind: Kind) -> str:
     if kind == "json":
         parts.append("JSON.")
     elif kind == "list":
-        parts.append("Comma-separated.")
+        parts.append("One per line.")
     return " ".join(parts)
 
 
@@ -156,7 +156,7 @@ def _value(field: FormField, text: str) -> Any:
             raise ValueError("must be yes or no")
         return text == "true"
     if field.kind == "list":
-        return [item.strip() for item in text.split(",") if item.strip()]
+        return [item.strip() for item in text.splitlines() if item.strip()]
     if field.kind == "json":
         try:
             return json.loads(text)
