@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from oip.exchange import actions
@@ -141,33 +140,3 @@ def test_suspension_materialises_one_withdrawal(
     assert row.effective_at == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     assert row.recall_required is True
     assert row.standing["status"] == "suspended"
-
-
-def test_cli_tick_and_outbox(alert: Any, al_csirt: Any, capsys: Any) -> None:
-    with time_machine.travel(NOW + dt.timedelta(minutes=30), tick=False):
-        call_command("exchange", "tick", "--now", "2026-10-01T09:30:00Z")
-    assert capsys.readouterr().out.strip() == (
-        "tick at 2026-10-01T09:30:00+00:00: 1 open items, 3 running clocks, "
-        "1 reminders written, 1 deliveries enqueued, 0 reachability challenges sent, "
-        "0 tests not met, 0 withdrawals"
-    )
-    call_command("exchange", "outbox", "--format", "json")
-    import json
-
-    (row,) = json.loads(capsys.readouterr().out)
-    assert row == {
-        "key": f"{alert.pk}|ack|1|{al_csirt.pk}:contact_point_on_duty",
-        "notification": str(alert.pk),
-        "recipient": f"{al_csirt.pk}:contact_point_on_duty",
-        "level": 1,
-        "clock": "ack",
-        "channel": "email",
-        "created_at": "2026-10-01T09:30:00+00:00",
-        "sent_at": None,
-        "attempts": 0,
-        "last_error": "",
-    }
-    call_command("exchange", "outbox")
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["key", "recipient", "level", "clock", "created_at", "sent_at"]
-    assert lines[1].split()[2:] == ["1", "ack", "2026-10-01T09:30:00+00:00", "-"]

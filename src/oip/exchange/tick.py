@@ -19,12 +19,17 @@ lock; SQLite's IMMEDIATE write lock), and every write is keyed by a UNIQUE const
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection, connections, transaction
+from django.db.models import Q, QuerySet
 from django_tasks_db.models import DBTaskResult
 
 from oip.accounts.models import Organisation
@@ -46,7 +51,7 @@ from oip.liaison.calendars import Calendars, default_calendars
 from oip.liaison.clocks import ClockError, clock_state
 from oip.liaison.escalation import due_reminders
 from oip.liaison.templates import shipped
-from oip.liaison.types import ClockState, Event, ItemRef, Party, Reminder, ReminderKey
+from oip.liaison.types import ClockDef, ClockState, Event, ItemRef, Party, Reminder, ReminderKey
 
 __all__ = ["HORIZON", "LEASE", "TickReport", "open_clock_states", "tick"]
 
@@ -81,7 +86,7 @@ def tick(now: dt.datetime) -> TickReport:
     items, states = open_clock_states(now)
     with transaction.atomic():
         _lock()
-        reminders = _due(states)
+        reminders = _due(states, now)
         written, enqueued = _write_outbox(reminders, now)
         redelivered = _redeliver_lost(now)
     expired = reachability.expire_due(now)
@@ -109,35 +114,54 @@ def _lock() -> None:
 # --- clock states of the open items --------------------------------------------------------
 
 
+def _open_ids(now: dt.datetime) -> QuerySet[ExchangeEvent, Any]:
+    """The open items' ids, as a subquery: an event in the HORIZON up to `now`."""
+    return (
+        ExchangeEvent.objects.filter(at__gte=now - HORIZON, at__lte=now)
+        .values("notification_id")
+        .distinct()
+    )
+
+
 def open_clock_states(now: dt.datetime) -> tuple[int, list[tuple[ItemRef, ClockState, str]]]:
     """The number of open items and (item and organisation, clock state, ladder id) for every
     clock of every open item: sender clocks for the originator, recipient clocks for each
     organisation delivered to. Items of unknown templates, and clocks the core cannot compute
     (an unresolved name), are left out."""
-    open_ids = (
-        ExchangeEvent.objects.filter(at__gte=now - HORIZON, at__lte=now)
-        .values("notification_id")
-        .distinct()
-    )
-    notifications = list(
-        Notification.objects.filter(id__in=open_ids).only(
-            "id", "template", "area", "originator_org_id"
+    open_ids = _open_ids(now)
+    notifications = [
+        _Header(_id_text(header_id), template, area, _id_text(originator))
+        for header_id, template, area, originator in _raw(
+            Notification.objects.filter(id__in=open_ids).values_list(
+                "id", "template", "area", "originator_org_id"
+            )
         )
-    )
-    events: dict[str, list[ExchangeEvent]] = defaultdict(list)
-    for row in (
+    ]
+    events: dict[str, list[_EventRow]] = defaultdict(list)
+    for event_nid, kind, at, recorded_at, stage, data, actor_org in _raw(
         ExchangeEvent.objects.filter(notification_id__in=open_ids)
-        .only("notification_id", "kind", "at", "recorded_at", "stage", "data", "actor_org_id")
         .order_by("notification_id", "seq")
+        .values_list(
+            "notification_id", "kind", "at", "recorded_at", "stage", "data", "actor_org_id"
+        )
     ):
-        events[str(row.notification_id)].append(row)
+        events[_id_text(event_nid)].append(
+            _EventRow(
+                kind,
+                _instant(at),
+                _instant(recorded_at),
+                stage,
+                _json(data),
+                _id_text(actor_org) if actor_org else None,
+            )
+        )
     delivered: dict[str, list[str]] = defaultdict(list)
-    for delivered_nid, delivered_org in (
+    for delivered_nid, delivered_org in _raw(
         Delivery.objects.filter(notification_id__in=open_ids)
         .order_by("id")
         .values_list("notification_id", "organisation_id")
     ):
-        delivered[str(delivered_nid)].append(str(delivered_org))
+        delivered[_id_text(delivered_nid)].append(_id_text(delivered_org))
     limits = {
         str(tested): limit
         for tested, limit in ReachabilityTest.objects.filter(
@@ -148,45 +172,102 @@ def open_clock_states(now: dt.datetime) -> tuple[int, list[tuple[ItemRef, ClockS
     countries = _calendar_ids(calendars)
     terms = _contact_terms(now)
     out: list[tuple[ItemRef, ClockState, str]] = []
+    forms: dict[str, tuple[tuple[ClockDef, ...], str] | None] = {}
+    pairs: dict[tuple[str, str], dict[Party, str]] = {}
     for notification in notifications:
-        nid = str(notification.id)
-        try:
-            template = shipped().get(notification.template)
-        except KeyError:
+        nid = notification.id
+        if notification.template not in forms:
+            try:
+                template = shipped().get(notification.template)
+                forms[notification.template] = (template.clocks(), template.escalation)
+            except KeyError:
+                forms[notification.template] = None
+        form = forms[notification.template]
+        if form is None:
             continue
-        originator = str(notification.originator_org_id)
+        clocks, ladder = form
+        originator = notification.originator_org_id
         recipients = delivered.get(nid, [])
         rows = events.get(nid, [])
         seen: dict[str, list[Event]] = {}
-        for defn in template.clocks():
+        for defn in clocks:
             orgs = [originator] if defn.party == "sender" else recipients
             for org in orgs:
                 recipient = org if defn.party == "recipient" else (recipients or [""])[0]
                 if org not in seen:
-                    seen[org] = org_events(notification, rows, org)
+                    seen[org] = org_events(cast(Any, notification), cast(Any, rows), org)
                 within = None
                 if defn.within.startswith("contact_point."):
                     within = limits.get(nid) if defn.within.endswith("reachability_limit") else None
                     within = within or terms.get((recipient, notification.area), {}).get(
                         defn.within, DEFAULT_WITHIN.get(defn.within)
                     )
-                party_calendars: dict[Party, str] = {
-                    "sender": countries.get(originator, EU_CALENDAR),
-                    "recipient": countries.get(recipient, EU_CALENDAR),
-                }
+                party_calendars = pairs.get((originator, recipient))
+                if party_calendars is None:
+                    party_calendars = pairs[(originator, recipient)] = {
+                        "sender": countries.get(originator, EU_CALENDAR),
+                        "recipient": countries.get(recipient, EU_CALENDAR),
+                    }
                 try:
                     state = clock_state(
-                        defn,
-                        seen[org],
-                        now,
-                        calendars,
-                        countries=party_calendars,
-                        within=within,
+                        defn, seen[org], now, calendars, countries=party_calendars, within=within
                     )
                 except (ClockError, KeyError):
                     continue
-                out.append((ItemRef(nid, org), state, template.escalation))
+                out.append((ItemRef(nid, org), state, ladder))
     return len(notifications), out
+
+
+# Tens of thousands of rows per tick: read them with the database driver's own conversions
+# (a third of the ORM's cost) and normalise the few differences between SQLite (text) and
+# PostgreSQL (native types) here.
+
+
+def _raw(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query, as the driver returns them (no ORM converters)."""
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+@lru_cache(maxsize=100_000)
+def _id_text(value: Any) -> str:
+    """A UUID as its canonical text, whether the driver gave a UUID or 32 hex digits."""
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def _instant(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str | bytes):
+        return json.loads(value) if value not in ("{}", b"{}", "") else {}
+    return value if value is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """What the clocks read of a notification."""
+
+    id: str
+    template: str
+    area: str
+    originator_org_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _EventRow:
+    """What `clocking.org_events` reads of an `ExchangeEvent` row."""
+
+    kind: str
+    at: dt.datetime
+    recorded_at: dt.datetime
+    stage: str
+    data: Any
+    actor_org_id: Any
 
 
 def _calendar_ids(calendars: Calendars) -> dict[str, str]:
@@ -218,7 +299,26 @@ def _contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
 # --- the outbox ----------------------------------------------------------------------------
 
 
-def _due(states: list[tuple[ItemRef, ClockState, str]]) -> list[Reminder]:
+class _Written(AbstractSet[ReminderKey]):
+    """The reminder keys already in the outbox, held as the key strings the table stores (no
+    per-row conversion of tens of thousands of rows)."""
+
+    def __init__(self, keys: set[str]) -> None:
+        self._keys = keys
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, ReminderKey) and outbox_key(key) in self._keys
+
+    def __iter__(self) -> Iterator[ReminderKey]:
+        for text in self._keys:
+            notification, clock_id, level, recipient = text.split("|", 3)
+            yield ReminderKey(notification, clock_id, int(level), recipient)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def _due(states: list[tuple[ItemRef, ClockState, str]], now: dt.datetime) -> list[Reminder]:
     """Reminders due and not yet in the outbox (read under the lock)."""
     by_ladder: dict[str, list[tuple[ItemRef, ClockState]]] = defaultdict(list)
     for ref, state, ladder in states:
@@ -226,16 +326,12 @@ def _due(states: list[tuple[ItemRef, ClockState, str]]) -> list[Reminder]:
             by_ladder[ladder].append((ref, state))
     if not by_ladder:
         return []
-    notification_ids = sorted({ref.notification for ref, _, _ in states})
-    sent = set()
-    for chunk in _chunks(notification_ids):
-        for nid, clock_id, level, recipient in Outbox.objects.filter(
-            notification_id__in=chunk
-        ).values_list("notification_id", "clock", "level", "recipient"):
-            sent.add(ReminderKey(str(nid), clock_id, level, recipient))
+    written = _Written(
+        set(Outbox.objects.filter(notification_id__in=_open_ids(now)).values_list("key", flat=True))
+    )
     out: list[Reminder] = []
     for ladder_id, pairs in by_ladder.items():
-        out += due_reminders(pairs, policy().ladder(ladder_id), sent)
+        out += due_reminders(pairs, policy().ladder(ladder_id), written)
     return out
 
 
@@ -268,21 +364,26 @@ def _write_outbox(reminders: list[Reminder], now: dt.datetime) -> tuple[int, int
 
 
 def _redeliver_lost(now: dt.datetime) -> int:
-    """Enqueue again the e-mail reminders still unsent that no live task will deliver: no task
-    waiting, none running for less than LEASE (a killed worker's task stays `RUNNING`)."""
+    """Enqueue again the e-mail reminders still unsent that no live task will deliver: written
+    more than LEASE ago, no task waiting for them, none running for less than LEASE (a killed
+    worker's task stays `RUNNING` for ever)."""
+    candidates = list(
+        Outbox.objects.filter(
+            sent_at__isnull=True,
+            channel="email",
+            attempts__lt=MAX_ATTEMPTS,
+            created_at__lte=now - LEASE,
+        ).values_list("id", flat=True)
+    )
+    if not candidates:
+        return 0
     pending: set[int] = set()
     for args in DBTaskResult.objects.filter(
         Q(status="READY") | Q(status="RUNNING", started_at__gte=now - LEASE),
         task_path=deliver.module_path,
     ).values_list("args_kwargs", flat=True):
         pending.update(int(a) for a in args.get("args", [])[:1])
-    lost = [
-        pk
-        for pk in Outbox.objects.filter(
-            sent_at__isnull=True, channel="email", attempts__lt=MAX_ATTEMPTS, created_at__lt=now
-        ).values_list("id", flat=True)
-        if pk not in pending
-    ]
+    lost = [pk for pk in candidates if pk not in pending]
     for outbox_id in lost:
         deliver.enqueue(outbox_id)
     return len(lost)
