@@ -206,3 +206,31 @@ def test_cli_dry_run_prints_and_writes_nothing(
         "evidence at 2026-05-05T00:00:00+00:00: 1 observations due, 1 recorded, "
         "0 already recorded, 0 refused"
     )
+
+
+def test_a_request_of_enisa_acknowledged_in_time_counts_as_reachable(
+    travel: Any, enisa: Organisation, enisa_officer: Any, al_csirt: Organisation, al_officer: Any
+) -> None:
+    cyber = shipped().get("cyber-incident")
+    payload = {
+        **copy.deepcopy(cyber.stages["early_warning"].examples[0]),
+        "aware_at": "2026-05-04T08:00:00Z",
+        "detected_at": "2026-05-04T07:40:00Z",
+    }
+    addressed = actions.send(
+        enisa_officer, template="cyber-incident", area="cyber", tlp="clear",
+        audience="addressed", addressees=["CSIRT-AL"], stage="early_warning", payload=payload,
+        title="Request", now=travel(at("2026-05-04", 9)),
+    )  # fmt: skip
+    actions.acknowledge(al_officer, addressed.id, now=travel(at("2026-05-04", 9, 20)))
+
+    report = run_evidence(travel(at("2026-05-05", 1)))
+
+    reachable = [o for o in report.due if o.benchmark == "cyber.structured-liaison.reachable"]
+    assert [(o.status, o.observed_on, o.origin_id) for o in reachable] == [
+        ("met", dt.date(2026, 5, 4), f"request:{addressed.id}/{al_csirt.pk}")
+    ]
+    assert (reachable[0].source.title, reachable[0].source.excerpt) == (
+        "Request of ENISA acknowledged by the AL cyber liaison point",
+        "Acknowledged in 20 min; agreed limit 60 min.",
+    )

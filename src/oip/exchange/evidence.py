@@ -50,6 +50,7 @@ from oip.liaison.measured import (
     TemplateUse,
 )
 from oip.liaison.metrics import observations
+from oip.liaison.performance import ACK_CLOCKS
 from oip.liaison.templates import shipped
 from oip.liaison.types import Party
 from oip.site import clock
@@ -157,13 +158,18 @@ def _contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
     return terms
 
 
-def _clocks(now: dt.datetime, orgs: dict[str, Any]) -> list[ClockOutcome]:
+def _clocks(
+    now: dt.datetime, orgs: dict[str, Any]
+) -> tuple[list[ClockOutcome], list[ReachabilityResult]]:
     """Every clock of every real (non-exercise) notification, as each party's organisation
-    sees it at `now`, batched: a few queries in all (the tick's selection, over all time)."""
+    sees it at `now`, batched: a few queries in all (the tick's selection, over all time);
+    and, as reachability passes, the items an EU body addressed to a national organisation
+    that it acknowledged within its contact point's limit ("or a real request acknowledged").
+    A late acknowledgement of a request is no failed test: it records nothing there."""
     notifications = list(
         Notification.objects.filter(exercise__isnull=True)
         .exclude(template="reachability-test")  # its answer clock feeds the reachability rule
-        .only("id", "template", "area", "originator_org_id")
+        .only("id", "template", "area", "audience", "originator_org_id")
     )
     ids = [n.id for n in notifications]
     events: dict[str, list[ExchangeEvent]] = defaultdict(list)
@@ -187,6 +193,7 @@ def _clocks(now: dt.datetime, orgs: dict[str, Any]) -> list[ClockOutcome]:
 
     terms = _contact_terms(now)
     out: list[ClockOutcome] = []
+    requests: list[ReachabilityResult] = []
     for notification in notifications:
         nid = str(notification.id)
         try:
@@ -214,14 +221,35 @@ def _clocks(now: dt.datetime, orgs: dict[str, Any]) -> list[ClockOutcome]:
                     )
                 except (ClockError, KeyError):
                     continue
-                kind, country, body, _functions = orgs.get(org, ("", None, "", []))
+                kind, country, body, functions = orgs.get(org, ("", None, "", []))
+                sender_kind, sender_country, sender_body, _ = orgs.get(
+                    originator, ("", None, "", [])
+                )
                 side: Literal["eu", "country"]
                 if kind == "eu_body":
-                    side, country_code = "eu", orgs.get(originator, ("", None))[1] or ""
+                    side, country_code = "eu", sender_country or ""
                 elif kind == "national" and country:
+                    # A country's clock names its EU counterpart, when an EU body sent the item.
                     side, country_code = "country", country
+                    body = sender_body if sender_kind == "eu_body" else ""
                 else:
                     continue
+                if (
+                    side == "country"
+                    and body
+                    and defn.id in ACK_CLOCKS
+                    and notification.audience == "addressed"
+                    and state.status == "met"
+                    and state.started_at is not None
+                    and state.due_at is not None
+                ):
+                    requests.append(
+                        ReachabilityResult(
+                            f"request:{nid}/{org}", country_code, notification.area, body,
+                            (functions or ["liaison"])[0], state.started_at,
+                            state.due_at - state.started_at, state.stopped_at, "met", "request",
+                        )
+                    )  # fmt: skip
                 out.append(
                     ClockOutcome(
                         f"{nid}/{defn.id}/{org}", country_code, notification.area, side,
@@ -229,7 +257,7 @@ def _clocks(now: dt.datetime, orgs: dict[str, Any]) -> list[ClockOutcome]:
                         state.stopped_at,
                     )
                 )  # fmt: skip
-    return out
+    return out, requests
 
 
 def breach_decisions(breaches: Iterable[HandlingBreach] | None = None) -> list[BreachDecision]:
@@ -289,10 +317,11 @@ def read_facts(now: dt.datetime, evidence_map: EvidenceMap | None = None) -> Fac
     """Everything the rules read, from the exchange's tables, as known at `now`."""
     evidence_map = evidence_map or shipped_evidence_map()
     orgs = _organisations()
+    clocks, requests = _clocks(now, orgs)
     return Facts(
-        reachability=_reachability(evidence_map, orgs),
+        reachability=_reachability(evidence_map, orgs) + requests,
         uses=_uses(orgs),
-        clocks=_clocks(now, orgs),
+        clocks=clocks,
         breaches=breach_decisions(),
         recognised=_recognised(evidence_map),
     )

@@ -132,16 +132,17 @@ def _reachability(
         passed: dict[str, dt.datetime] = {}  # function -> its latest pass
         for r in items:
             day = r.decided_at.date()
-            kind = "reachability test" if r.origin == "test" else "request"
-            title = (
-                f"{kind.capitalize()} of the {country} {rule.area} liaison point ({rule.body_name})"
-            )
+            if r.origin == "test":
+                title = f"Reachability test of the {country} {rule.area} liaison point ({rule.body_name})"
+            else:
+                title = f"Request of {rule.body_name} acknowledged by the {country} {rule.area} liaison point"
             limit = f"agreed limit {_minutes(r.limit)}"
             if r.result == "met" and r.answered_at is not None:
                 passed[r.function] = r.decided_at
                 needed = rule.functions or (r.function,)
                 if all(f in passed and r.decided_at - passed[f] < window for f in needed):
-                    excerpt = f"Answered in {_minutes(r.answered_at - r.sent_at)}; {limit}."
+                    verb = "Answered" if r.origin == "test" else "Acknowledged"
+                    excerpt = f"{verb} in {_minutes(r.answered_at - r.sent_at)}; {limit}."
                     if rule.functions:
                         excerpt += (
                             f" Every liaison point ({', '.join(needed)}) passed within 12 months."

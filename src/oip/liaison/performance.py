@@ -18,6 +18,7 @@ from typing import Final, Literal
 from oip.liaison.measured import Facts, quarter_end, quarter_label
 
 __all__ = [
+    "ACK_CLOCKS",
     "FEWER_THAN_3",
     "AuditHeadOfDay",
     "BodyRow",
