@@ -403,3 +403,12 @@ def test_login_page_is_accessible_markup(anonymous: Persona) -> None:
     )
     assert "<script" not in page
     assert " style=" not in page
+
+
+def test_a_verified_person_goes_from_home_and_login_to_the_inbox(
+    frozen: Any, al_contact_point: Persona
+) -> None:
+    verify(al_contact_point)
+    assert al_contact_point.client.get("/exchange/")["Location"] == "/exchange/inbox/"
+    again = al_contact_point.client.get("/exchange/login/?next=/exchange/access/")
+    assert again["Location"] == "/exchange/access/"

@@ -133,6 +133,10 @@ def test_every_page_is_private_and_script_free(
 
 def test_notification_page_per_persona(people: dict[str, Client], sent: str) -> None:
     path = f"/exchange/n/{sent}/"
+    before = rows()
+    denied = {who: people[who].get(path).status_code for who in ("anonymous", "ba", "other_area")}
+    assert denied == {"anonymous": 302, "ba": 404, "other_area": 404}
+    assert rows() == before
     answers = {who: client.get(path) for who, client in people.items()}
     assert {who: r.status_code for who, r in answers.items()} == {
         "anonymous": 302,
