@@ -44,6 +44,7 @@ from oip.liaison.measured import (
     quarter_label,
     quarter_start,
 )
+from oip.liaison.performance import quarter_metrics
 
 __all__ = [
     "BreachDecision",
@@ -57,6 +58,7 @@ __all__ = [
     "observations",
     "quarter_end",
     "quarter_label",
+    "quarter_metrics",
     "quarter_start",
 ]
 
