@@ -507,3 +507,33 @@ def published_ok(quarter: str, today: dt.date) -> bool:
     year, q = int(quarter[:4]), int(quarter[5])
     end = quarter_end(dt.date(year, 3 * q, 1))
     return end + dt.timedelta(days=90) <= today
+
+
+BREACH_BENCHMARKS = [r.benchmark for r in MAP.by_kind("breach")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda i, state, moment, chosen: BreachDecision(
+                f"b{i}", "AL", "cyber", state, moment, "red", tuple(chosen)
+            ),
+            st.integers(0, 10**6),
+            st.sampled_from(["confirmed", "dismissed", "remedied"]),
+            moments,
+            st.lists(st.sampled_from(BREACH_BENCHMARKS), max_size=3, unique=True),
+        ),
+        max_size=10,
+    ),
+    moments,
+)
+def test_breaches_record_exactly_their_benchmarks_and_dismissals_nothing(decisions, now):
+    result = run(Facts(breaches=decisions), now)
+    expected = sorted(
+        (d.at.date(), b, "not_met" if d.state == "confirmed" else "met", d.id)
+        for d in decisions
+        if d.state != "dismissed" and d.at <= now
+        for b in d.benchmarks
+    )
+    assert sorted((o.observed_on, o.benchmark, o.status, o.origin_id) for o in result) == expected
