@@ -208,6 +208,8 @@ def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
         "/api/v1/exchange/notifications/{notification_id}/stages/{stage}",
         "/api/v1/exchange/notifications/{notification_id}/ack",
         "/api/v1/exchange/notifications/{notification_id}/responses",
+        "/api/v1/exchange/notifications/{notification_id}/requests",
+        "/api/v1/exchange/notifications/{notification_id}/withdraw",
         "/api/v1/exchange/inbox",
         "/api/v1/exchange/access",
         "/api/v1/exchange/reachability-tests/{test_id}/answer",

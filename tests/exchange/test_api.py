@@ -397,3 +397,42 @@ def test_templates_are_public_blank_forms(people: dict[str, Api]) -> None:
             "recall",
         ]
     )
+
+
+def test_request_and_withdraw(people: dict[str, Api], sent: str) -> None:
+    before = rows()
+    other = people["ba"].post(
+        f"notifications/{sent}/requests", {"stage": "intermediate", "within": "P3D"}
+    )
+    assert other.status_code == 404
+    bad = people["al"].post(f"notifications/{sent}/requests", {"stage": "intermediate"})
+    assert bad.json() == {"detail": [{"pointer": "/within", "message": "required"}]}
+    not_theirs = people["al"].post(f"notifications/{sent}/withdraw", {"reason": "mine now"})
+    assert (not_theirs.status_code, not_theirs.json()) == (403, {"reason": "not_originator"})
+    assert rows() == before
+    asked = people["al"].post(
+        f"notifications/{sent}/requests", {"stage": "intermediate", "within": "P3D"}
+    )
+    assert (asked.status_code, asked.json()["kind"]) == (201, "requested")
+    gone = people["sender"].post(f"notifications/{sent}/withdraw", {"reason": "sent in error"})
+    assert (gone.status_code, gone.json()["kind"]) == (200, "withdrawn")
+    again = people["sender"].post(f"notifications/{sent}/withdraw", {})
+    assert again.json() == gone.json()
+    refused = people["al"].post(f"notifications/{sent}/ack")
+    assert (refused.status_code, refused.json()) == (403, {"reason": "withdrawn_by_originator"})
+
+
+def test_an_unchanged_inbox_is_304(people: dict[str, Api], sent: str) -> None:
+    first = people["al"].get("inbox")
+    tag = first["ETag"]
+    assert first["Cache-Control"] == "private, no-cache"
+    again = people["al"].client.get(
+        BASE + "inbox", HTTP_AUTHORIZATION=f"Bearer {people['al'].token}", HTTP_IF_NONE_MATCH=tag
+    )
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", tag)
+    people["al"].post(f"notifications/{sent}/ack")
+    changed = people["al"].client.get(
+        BASE + "inbox", HTTP_AUTHORIZATION=f"Bearer {people['al'].token}", HTTP_IF_NONE_MATCH=tag
+    )
+    assert changed.status_code == 200
+    assert changed["ETag"] != tag

@@ -1,5 +1,10 @@
 """The exchange's API under /api/v1/exchange/ (EXCHANGE.md §10): thin over the named actions.
 
+Operations: `GET templates` (public), `POST notifications`, `GET notifications/{id}`,
+`POST notifications/{id}/stages/{stage}`, `.../ack`, `.../responses`, `.../requests`,
+`.../withdraw`, `GET inbox?area=&state=open|all` (with an `ETag`: `If-None-Match` gives 304),
+`GET access?country=&area=`, and the reachability tests' answer (`api.reachability`).
+
 Every operation but `GET templates` (the blank forms, public) needs `Authorization: Bearer
 <token>` (`TokenAuth`: the token's organisation acts) or a session that passed the second
 factor (`VerifiedSessionAuth`: the person's organisation acts); otherwise 401. Each handler
@@ -19,12 +24,14 @@ Request bodies are read here rather than by django-ninja's schema validation, so
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.cache import patch_cache_control
 from ninja import Router
 
 from oip.catalogue.fetch import current_catalogue
@@ -33,6 +40,7 @@ from oip.exchange.api import reachability
 from oip.exchange.api.shapes import (
     NOTIFICATION_BODY,
     PAYLOAD_BODY,
+    REQUEST_BODY,
     RESPONSE_BODY,
     AccessOut,
     AckOut,
@@ -225,9 +233,7 @@ def submit_stage(request: HttpRequest, notification_id: str, stage: str) -> Json
 def acknowledge(request: HttpRequest, notification_id: str) -> JsonResponse:
     caller = caller_of(request)
     event = actions.acknowledge(caller.user, notification_id, org=caller.organisation)
-    return _json(
-        200, {"id": str(event.notification_id), "kind": event.kind, "at": event.at.isoformat()}
-    )
+    return _json(200, event_out(event))
 
 
 @router.post(
@@ -249,6 +255,48 @@ def respond(request: HttpRequest, notification_id: str) -> JsonResponse:
         caller.user, notification_id, stage=stage, payload=payload, org=caller.organisation
     )
     return _json(201, created(submission))
+
+
+@router.post(
+    "notifications/{notification_id}/requests",
+    response={201: AckOut, **ERRORS},
+    openapi_extra=REQUEST_BODY,
+    summary="Request a stage from the sender within a time (starts its clock)",
+)
+@mapped
+def request_info(request: HttpRequest, notification_id: str) -> JsonResponse:
+    caller = caller_of(request)
+    body = json_body(request)
+    errors: list[PayloadError] = []
+    stage = text_field(body, "stage", errors)
+    within = text_field(body, "within", errors)
+    if errors:
+        raise reads.PayloadInvalid(errors)
+    event = actions.request_info(
+        caller.user, notification_id, stage=stage, within=within, org=caller.organisation
+    )
+    return _json(201, event_out(event))
+
+
+@router.post(
+    "notifications/{notification_id}/withdraw",
+    response={200: AckOut, **ERRORS},
+    summary="Withdraw one's own organisation's notification (again: the same answer)",
+)
+@mapped
+def withdraw(request: HttpRequest, notification_id: str) -> JsonResponse:
+    caller = caller_of(request)
+    body = json_body(request)
+    errors: list[PayloadError] = []
+    reason = text_field(body, "reason", errors, "")
+    if errors:
+        raise reads.PayloadInvalid(errors)
+    event = actions.withdraw(caller.user, notification_id, reason=reason, org=caller.organisation)
+    return _json(200, event_out(event))
+
+
+def event_out(event: Any) -> dict[str, Any]:
+    return {"id": str(event.notification_id), "kind": event.kind, "at": event.at.isoformat()}
 
 
 def created(submission: Any) -> dict[str, Any]:
@@ -277,7 +325,15 @@ def inbox(request: HttpRequest, area: str | None = None, state: str = "open") ->
     if errors:
         raise reads.PayloadInvalid(errors)
     rows = reads.inbox(caller.user, area=area, state=state, org=caller.organisation)
-    return _json(200, [inbox_item_out(row) for row in rows])
+    answer = _json(200, [inbox_item_out(row) for row in rows])
+    # Clients poll the inbox: an unchanged one is answered 304 without a body (§6.14).
+    tag = '"' + hashlib.sha256(answer.content).hexdigest()[:32] + '"'
+    if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+        answer = JsonResponse({}, status=304)
+        answer.content = b""
+    answer["ETag"] = tag
+    patch_cache_control(answer, private=True, no_cache=True)
+    return answer
 
 
 @router.get(

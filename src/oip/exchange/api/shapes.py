@@ -267,3 +267,17 @@ RESPONSE_BODY = _body(
     },
     {"stage": "response", "payload": {}},
 )
+REQUEST_BODY = _body(
+    {
+        "type": "object",
+        "required": ["stage", "within"],
+        "properties": {
+            "stage": {"type": "string"},
+            "within": {
+                "type": "string",
+                "description": "ISO 8601 or business duration: PT24H, B5D",
+            },
+        },
+    },
+    {"stage": "intermediate", "within": "P3D"},
+)
