@@ -26,8 +26,8 @@ from oip.accounts.models import Organisation
 from oip.exchange import audit
 from oip.exchange.evidence import EvidenceReport, breach_decisions, decided, public_url, record
 from oip.exchange.evidence import validity_days as catalogue_validity
+from oip.exchange.fetch import NotFound, Refused, actor_for, policy
 from oip.exchange.models import BreachSignature, HandlingBreach
-from oip.exchange.reads import NotFound, Refused, actor_for, policy
 from oip.liaison.evidence_map import shipped_evidence_map
 from oip.liaison.measured import Facts
 from oip.liaison.metrics import observations

@@ -26,6 +26,7 @@ from oip.evidence.actions import ImportFailed, record_observation
 from oip.evidence.models import Observation
 from oip.evidence.records import SourceRecord
 from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, org_events
+from oip.exchange.fetch import policy
 from oip.exchange.models import (
     BreachSignature,
     ContactPoint,
@@ -37,7 +38,6 @@ from oip.exchange.models import (
     ReachabilityTest,
     Submission,
 )
-from oip.exchange.reads import policy
 from oip.liaison.calendars import default_calendars
 from oip.liaison.clocks import ClockError, clock_state
 from oip.liaison.evidence_map import EvidenceMap, shipped_evidence_map
