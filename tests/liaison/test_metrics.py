@@ -537,3 +537,12 @@ def test_breaches_record_exactly_their_benchmarks_and_dismissals_nothing(decisio
         for b in d.benchmarks
     )
     assert sorted((o.observed_on, o.benchmark, o.status, o.origin_id) for o in result) == expected
+
+
+def test_nine_of_ten_clocks_is_exactly_ninety_percent():
+    clocks = [clock(f"c{i}", f"2026-03-{i + 1:02d}", i != 4) for i in range(10)]
+    result = run(Facts(clocks=clocks), at("2026-04-01"))
+    assert [(o.status, o.observed_on) for o in result] == [
+        ("not_met", dt.date(2026, 3, 5)),  # 4 of 5
+        ("met", dt.date(2026, 3, 10)),  # 9 of 10
+    ]

@@ -247,6 +247,7 @@ def _response_times(
             tally[1] += clock.status == "met"
     window = dt.timedelta(days=rule.window_days)
     one_day = dt.timedelta(days=1)
+    permille = round(rule.min_rate * 1000)
     for country, tallies in per_day.items():
         outcomes = sorted((day, total, met) for day, (total, met) in tallies.items())
         day = outcomes[0][0]
@@ -264,7 +265,8 @@ def _response_times(
                 met -= outcomes[tail][2]
                 tail += 1
             previous = state
-            state = None if total < rule.min_clocks else met >= rule.min_rate * total
+            # In thousandths, so that 9 of 10 is exactly 90 % (no float rounding at the edge).
+            state = None if total < rule.min_clocks else met * 1000 >= permille * total
             if state is True and (
                 previous is not True or last_met is None or day >= last_met + window
             ):
