@@ -348,3 +348,59 @@ def test_access_page_says_what_the_country_receives(people: dict[str, Client]) -
     enisa = people["sender"].get("/exchange/access/").content.decode()
     assert "<strong>AL</strong> — tier 2 in cyber: you receive up to AMBER" in enisa
     assert enisa.count("<li><strong>") == 6
+
+
+# --- further stages and responses -----------------------------------------------------------
+
+FEEDBACK = CYBER.stages["initial_feedback"].examples[0]
+FEEDBACK_KINDS = {f.name: f.kind for f in fields(CYBER.stages["initial_feedback"].schema)}
+
+
+def test_notification_page_offers_responses_to_recipients_and_stages_to_the_sender(
+    people: dict[str, Client], sent: str
+) -> None:
+    al = people["al"].get(f"/exchange/n/{sent}/").content.decode()
+    assert f'href="/exchange/n/{sent}/respond/initial_feedback/"' in al
+    assert "/stage/" not in al
+    sender = people["sender"].get(f"/exchange/n/{sent}/").content.decode()
+    assert f'href="/exchange/n/{sent}/stage/notification/"' in sender
+    assert "/respond/" not in sender
+
+
+def test_respond_from_the_page(people: dict[str, Client], sent: str) -> None:
+    path = f"/exchange/n/{sent}/respond/initial_feedback/"
+    data = {f"p:{k}": form_value(FEEDBACK_KINDS[k], v) for k, v in FEEDBACK.items()}
+    people["al"].get(f"/exchange/n/{sent}/")  # the first read records `opened`
+    before = rows()
+    assert people["ba"].post(path, data).status_code == 404
+    assert people["administrator"].post(path, data).status_code == 403
+    assert people["al"].get(f"/exchange/n/{sent}/respond/early_warning/").status_code == 404
+    page = people["al"].get(path)
+    assert page.status_code == 200
+    assert banners(page.content.decode()) == ["tlp-amber", "tlp-amber"]
+    assert rows() == before
+    done = people["al"].post(path, data)
+    assert (done.status_code, done["Location"]) == (303, f"/exchange/n/{sent}/")
+    opened = reads.open_item(Notification.objects.get().created_by, sent)
+    assert [(s.stage, s.kind, s.payload) for s in opened.submissions][-1] == (
+        "initial_feedback",
+        "response",
+        FEEDBACK,
+    )
+
+
+def test_further_stage_with_problems_is_422_by_field(people: dict[str, Client], sent: str) -> None:
+    before = rows()
+    response = people["sender"].post(f"/exchange/n/{sent}/stage/notification/", {})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'class="field-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert rows() == before
+    people["al"].get(f"/exchange/n/{sent}/")  # the first read records `opened`
+    before = rows()
+    for method in ("get", "post"):
+        refused = getattr(people["al"], method)(f"/exchange/n/{sent}/stage/notification/")
+        assert refused.status_code == 403
+        assert "<code>not_originator</code>" in refused.content.decode()
+    assert rows() == before

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oip.exchange.views import compose, inbox, notification, people, signin
+from oip.exchange.views import compose, follow_up, inbox, notification, people, signin
 
 app_name = "exchange"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("compose/", compose.compose, name="compose"),
     path("n/<str:notification_id>/", notification.notification, name="notification"),
     path("n/<str:notification_id>/ack/", notification.acknowledge, name="acknowledge"),
+    path("n/<str:notification_id>/stage/<str:stage>/", follow_up.next_stage, name="next-stage"),
+    path("n/<str:notification_id>/respond/<str:stage>/", follow_up.respond, name="respond"),
     path("contact-points/", people.roster, name="roster"),
     path("access/", people.access, name="access"),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oip.exchange import actions, reads
 from oip.exchange.auth import exchange_login_required
 from oip.exchange.views.common import clock_badges, error_page, organisation_names, tlp_banner
+from oip.liaison.templates import shipped
 from oip.site import clock
 
 INTEGRITY = (
@@ -67,6 +68,16 @@ def notification(request: HttpRequest, notification_id: str) -> HttpResponse:
         + [e.actor_org for e in opened.thread]
     )
     content = opened.decision.level == "content"
+    own = actor.org == str(item.originator_org_id)
+    stages = shipped().get(item.template).stages.values()
+    follow_ups = [
+        (
+            s.title,
+            reverse("exchange:next-stage" if own else "exchange:respond", args=[item.id, s.id]),
+        )
+        for s in stages
+        if content and (s.kind in {"stage", "request"} if own else s.kind == "response")
+    ]
     acknowledged = any(e.kind == "acknowledged" and e.actor_org == actor.org for e in opened.thread)
     context = {
         "title": opened.title or f"{item.template} (metadata)",
@@ -90,6 +101,8 @@ def notification(request: HttpRequest, notification_id: str) -> HttpResponse:
         and actor.org != str(item.originator_org_id)
         and not acknowledged,
         "acknowledged": acknowledged,
+        "follow_ups": follow_ups,
+        "own": own,
     }
     return render(request, "exchange/notification.html", context)
 
