@@ -376,3 +376,45 @@ def test_every_administrative_act_is_audited_without_secrets() -> None:
     }
     assert token.strip() not in repr(list(AuditEvent.objects.values()))
     assert verify_chain().verified is True
+
+
+def test_token_list_and_revoke(frozen: Any) -> None:
+    _alma()
+    _, out, _ = oip_exchange("token", "issue", "alma", "--expires-in", "2d")
+    token = out.strip()
+    assert oip_exchange("token", "list") == (
+        0,
+        f"{token[:8]} alma CSIRT-AL 2026-06-01T10:00:00Z 2026-06-03T10:00:00Z -\n",
+        "",
+    )
+    frozen.shift(dt.timedelta(hours=1))
+    assert oip_exchange("token", "revoke", token[:8]) == (
+        0,
+        f"{token[:8]} revoked at 2026-06-01T11:00:00Z\n",
+        "",
+    )
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert TokenAuth()(request) is None
+    # a second revocation keeps the first instant, and writes nothing
+    before = counts()
+    frozen.shift(dt.timedelta(hours=1))
+    assert oip_exchange("token", "revoke", token[:8])[1] == (
+        f"{token[:8]} revoked at 2026-06-01T11:00:00Z\n"
+    )
+    assert counts() == before
+    assert oip_exchange("token", "list", "alma")[1].endswith(" 2026-06-01T11:00:00Z\n")
+    assert token not in oip_exchange("token", "list")[1][8:]
+    assert AuditEvent.objects.filter(action="token.revoke").count() == 1
+
+
+def test_token_revoke_and_list_refusals() -> None:
+    assert oip_exchange("token", "revoke", "nothing1") == (
+        1,
+        "",
+        "token revoke: PREFIX: no token 'nothing1' (see `token list`)\n",
+    )
+    assert oip_exchange("token", "list", "nobody") == (
+        1,
+        "",
+        "token list: USERNAME: no user 'nobody'\n",
+    )

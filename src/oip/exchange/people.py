@@ -1,9 +1,9 @@
 """The administrator's named actions on organisations, people and tokens (EXCHANGE.md §10).
 
-`add_organisation`, `add_user` and `issue_token` check everything first and raise `Refused`
+`add_organisation`, `add_user`, `issue_token` and `revoke_token` check everything first and raise `Refused`
 naming the command-line argument at fault (`ID`, `--areas`, ...); then they write in one
 transaction with their audit row (`oip.exchange.audit`, actions `org.add`, `user.add`,
-`token.issue`), so a refused call leaves nothing behind. The commands of `oip.exchange.cli.org`,
+`token.issue`, `token.revoke`), so a refused call leaves nothing behind. The commands of `oip.exchange.cli.org`,
 `.user` and `.token` call them and nothing else.
 
 An organisation's `ID` is its `short_name`, unique (compared case-insensitively) among
@@ -251,6 +251,47 @@ def issue_token(
             details=COMMAND_LINE | {"expires_at": row.expires_at.isoformat()},
         )
     return token, row
+
+
+def revoke_token(prefix: str, now: dt.datetime | None = None) -> ApiToken:
+    """Revoke the token whose listing prefix is `prefix` from `now` on; return its row.
+
+    Revoking a revoked token changes nothing (its first revocation stands).
+    """
+    moment = clock.now() if now is None else now
+    with transaction.atomic():
+        found = list(
+            ApiToken.objects.select_for_update()
+            .select_related("user", "organisation")
+            .filter(prefix=prefix)[:2]
+        )
+        if not found:
+            raise Refused("PREFIX", f"no token {prefix!r} (see `token list`)")
+        if len(found) > 1:
+            raise Refused("PREFIX", f"several tokens start with {prefix!r}: revoke in the admin")
+        row = found[0]
+        if row.revoked_at is None:
+            row.revoked_at = max(moment, row.created_at)
+            row.save(update_fields=["revoked_at"])
+            audit.append(
+                "token.revoke",
+                object_type="api_token",
+                object_id=row.prefix,
+                actor_user=row.user.get_username(),
+                actor_org=str(row.organisation_id),
+                details=COMMAND_LINE,
+            )
+    return row
+
+
+def tokens_of(username: str | None = None) -> list[ApiToken]:
+    """The tokens (of `username`, or everyone's), oldest first; never their text."""
+    rows = ApiToken.objects.select_related("user", "organisation").order_by("created_at", "pk")
+    if username is not None:
+        if not get_user_model().objects.filter(username=username).exists():
+            raise Refused("USERNAME", f"no user {username!r}")
+        rows = rows.filter(user__username=username)
+    return list(rows)
 
 
 def _clean(instance: Any, arguments: dict[str, str]) -> None:
