@@ -13,6 +13,7 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from oip.exchange import actions
+from oip.exchange import tick as tick_module
 from oip.exchange.models import Outbox, Withdrawal
 from oip.exchange.tick import LEASE, open_clock_states, tick
 from oip.liaison.templates import shipped
@@ -140,3 +141,15 @@ def test_suspension_materialises_one_withdrawal(
     assert row.effective_at == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     assert row.recall_required is True
     assert row.standing["status"] == "suspended"
+
+
+def test_a_flood_is_spread_over_ticks_highest_level_first(
+    alert: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tick_module, "MAX_PER_TICK", 2)
+    moment = NOW + dt.timedelta(hours=2, minutes=1)
+    with time_machine.travel(moment, tick=False):
+        assert tick(moment).written == 2
+        assert sorted(Outbox.objects.values_list("level", flat=True)) == [3, 3]
+        assert [tick(moment).written for _ in range(3)] == [2, 1, 0]
+    assert sorted(Outbox.objects.values_list("level", flat=True)) == [1, 2, 2, 3, 3]

@@ -53,7 +53,7 @@ from oip.liaison.escalation import due_reminders
 from oip.liaison.templates import shipped
 from oip.liaison.types import ClockDef, ClockState, Event, ItemRef, Party, Reminder, ReminderKey
 
-__all__ = ["HORIZON", "LEASE", "TickReport", "open_clock_states", "tick"]
+__all__ = ["HORIZON", "LEASE", "MAX_PER_TICK", "TickReport", "open_clock_states", "tick"]
 
 #: An item is open while it had an event in this period: every shipped clock (at most a month
 #: and a restart) reaches its last escalation level well within it.
@@ -62,6 +62,10 @@ HORIZON = dt.timedelta(days=90)
 LEASE = dt.timedelta(minutes=10)
 _LOCK_KEY = 0x0E1C_7157  # the PostgreSQL advisory lock of the tick's writes
 _CHUNK = 500
+#: At most this many reminders are written (and enqueued) per tick: after an outage, a flood
+#: is spread over the next ticks instead of holding the write lock for minutes (about 1 s
+#: on SQLite); the highest levels go first.
+MAX_PER_TICK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ def tick(now: dt.datetime) -> TickReport:
     with transaction.atomic():
         _lock()
         reminders = _due(states, now)
-        written, enqueued = _write_outbox(reminders, now)
+        written, enqueued = _write_outbox(reminders[:MAX_PER_TICK], now)
         redelivered = _redeliver_lost(now)
     expired = reachability.expire_due(now)
     swept = sweep_withdrawals(now)
@@ -332,6 +336,8 @@ def _due(states: list[tuple[ItemRef, ClockState, str]], now: dt.datetime) -> lis
     out: list[Reminder] = []
     for ladder_id, pairs in by_ladder.items():
         out += due_reminders(pairs, policy().ladder(ladder_id), written)
+    # Highest level first, then the longest overdue: what a capped tick must not postpone.
+    out.sort(key=lambda r: (-r.key.level, r.due_at or now))
     return out
 
 
