@@ -436,3 +436,46 @@ def test_an_unchanged_inbox_is_304(people: dict[str, Api], sent: str) -> None:
     )
     assert changed.status_code == 200
     assert changed["ETag"] != tag
+
+
+# --- every persona on every endpoint --------------------------------------------------------
+
+READS = ["templates", "inbox", "access?country=AL&area=cyber", "notifications/{id}"]
+READ_STATUS = {
+    "anonymous": [200, 401, 401, 401],
+    "sender": [200, 200, 200, 200],
+    "al": [200, 200, 200, 200],
+    "ba": [200, 200, 200, 404],
+    "other_area": [200, 200, 200, 404],
+    "administrator": [200, 200, 200, 200],
+}
+WRITES = {
+    "notifications/{id}/ack": {},
+    "notifications/{id}/responses": {"stage": "initial_feedback", "payload": FEEDBACK},
+    "notifications/{id}/stages/notification": {"payload": NOTIFICATION},
+    "notifications/{id}/requests": {"stage": "intermediate", "within": "P3D"},
+    "notifications/{id}/withdraw": {"reason": "no"},
+}
+WRITE_STATUS = {
+    "anonymous": [401, 401, 401, 401, 401],
+    "ba": [404, 404, 403, 404, 403],
+    "other_area": [404, 404, 403, 404, 403],
+    "administrator": [403, 403, 403, 403, 403],
+}
+
+
+@pytest.mark.parametrize("who", sorted(READ_STATUS))
+def test_every_persona_on_every_read(people: dict[str, Api], sent: str, who: str) -> None:
+    codes = [people[who].get(path.format(id=sent)).status_code for path in READS]
+    assert codes == READ_STATUS[who]
+
+
+@pytest.mark.parametrize("who", sorted(WRITE_STATUS))
+def test_every_denied_write_changes_nothing(people: dict[str, Api], sent: str, who: str) -> None:
+    before = rows()
+    answers = [people[who].post(path.format(id=sent), body) for path, body in WRITES.items()]
+    assert [a.status_code for a in answers] == WRITE_STATUS[who]
+    for answer in answers:
+        if answer.status_code == 403:
+            assert list(answer.json()) == ["reason"]
+    assert rows() == before
