@@ -16,7 +16,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
@@ -31,6 +31,9 @@ logger = logging.getLogger("oip.exchange.tasks")
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = dt.timedelta(minutes=1)
 MAX_BACKOFF = dt.timedelta(hours=6)
+#: Seconds a relay may take (unless EMAIL_TIMEOUT says otherwise): the sending transaction
+#: holds the reminder's row (and on SQLite the write lock) meanwhile.
+MAIL_TIMEOUT = 20.0
 
 # The ladder's roles (policy.yaml) and the memberships they reach. Memberships know no
 # deputies: the deputy is any other contact point of the organisation.
@@ -103,7 +106,8 @@ def reminder_message(row: Outbox, to: list[str]) -> EmailMessage:
         f"Open the item (sign-in required): {item_link(str(row.notification_id))}\n\n"
         "This message carries no content of the item by design.\n"
     )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or MAIL_TIMEOUT)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, connection=connection)
 
 
 @task()
