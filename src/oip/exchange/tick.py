@@ -10,7 +10,7 @@
    enqueue again the unsent rows whose delivery task was lost (a worker killed mid-task);
 4. close the reachability tests whose deadline passed unanswered (`not_met`, one retry);
 5. the withdrawal sweep: `Withdrawal` rows for items above the lowered cap of a country whose
-   standing is suspended (`oip.liaison.access.withdrawals`), keyed so a rerun adds nothing.
+   standing is suspended (`oip.exchange.sweep`), keyed so a rerun adds nothing.
 
 Ticks on several workers at once are safe: step 3 runs under a lock (a PostgreSQL advisory
 lock; SQLite's IMMEDIATE write lock), and every write is keyed by a UNIQUE constraint anyway.
@@ -42,11 +42,10 @@ from oip.exchange.models import (
     Notification,
     Outbox,
     ReachabilityTest,
-    Withdrawal,
 )
-from oip.exchange.reads import item_for, policy, standing_for
+from oip.exchange.reads import policy
+from oip.exchange.sweep import sweep_withdrawals
 from oip.exchange.tasks import MAX_ATTEMPTS, deliver
-from oip.liaison.access import Delivered, withdrawals
 from oip.liaison.calendars import Calendars, default_calendars
 from oip.liaison.clocks import ClockError, clock_state
 from oip.liaison.escalation import due_reminders
@@ -398,63 +397,3 @@ def _redeliver_lost(now: dt.datetime) -> int:
 def _chunks(values: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
-
-
-# --- withdrawals ---------------------------------------------------------------------------
-
-
-def sweep_withdrawals(now: dt.datetime) -> int:
-    """Materialise the withdrawals of every country suspended in an area at `now`; return the
-    number of new rows. Effective from the first day of the suspension, so a rerun (or a tick
-    on another worker) writes the same keys and adds nothing."""
-    day = now.astimezone(dt.UTC).date()
-    pairs = (
-        Delivery.objects.exclude(organisation__country=None)
-        .values_list("organisation__country_id", "notification__area")
-        .distinct()
-    )
-    written = 0
-    for country, area in sorted(set(pairs)):
-        try:
-            after = standing_for(str(country), area, day)
-        except KeyError:
-            continue
-        if after.status != "suspended":
-            continue
-        since = after.since or day
-        before = standing_for(str(country), area, since - dt.timedelta(days=1))
-        effective = dt.datetime.combine(since, dt.time(), dt.UTC)
-        # Every delivery so far: `withdrawals` keeps what was never readable or stays under
-        # the lowered cap, so later deliveries (under that cap) add nothing.
-        rows = Delivery.objects.filter(
-            organisation__country_id=country, notification__area=area, delivered_at__lte=now
-        ).select_related("notification", "organisation")
-        delivered = [
-            Delivered(
-                str(d.organisation_id),
-                item_for(d.notification, d.organisation),
-                own=d.notification.country_id == country,
-            )
-            for d in rows
-        ]
-        notices = withdrawals(before, after, delivered, policy())
-        made = Withdrawal.objects.bulk_create(
-            [
-                Withdrawal(
-                    notification_id=n.item,
-                    organisation_id=n.org,
-                    reason="suspension",
-                    effective_at=effective,
-                    standing={"tier": after.tier, "status": after.status, "as_of": str(day)},
-                    recall_required=n.recall,
-                    recorded_at=now,
-                )
-                for n in notices
-                if not Withdrawal.objects.filter(
-                    notification_id=n.item, organisation_id=n.org, reason="suspension"
-                ).exists()
-            ],
-            ignore_conflicts=True,
-        )
-        written += len(made)
-    return written
