@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Organisation
@@ -302,3 +302,32 @@ def test_api_answer_through_the_mounted_api(
     )
     assert response.status_code == 200
     assert response.json() == {"result": "not_met", "answered_at": "2026-10-05T10:31:00Z"}
+
+
+THRESHOLDS = {1: at(10, 15), 2: at(10, 30), 3: at(11, 30)}
+ROLES = {1: 1, 2: 2, 3: 2}  # reminders per level: L1 one role, L2 and L3 two
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.integers(min_value=1, max_value=150), min_size=1, max_size=8))
+def test_whatever_the_tick_times_each_reminder_is_written_once_at_the_first_tick_past_it(
+    clock_at: Any, test_at_ten: ReachabilityTest, minutes: list[int]
+) -> None:
+    if test_at_ten.released_at is None:
+        tick(clock_at(at(10)))
+        test_at_ten.refresh_from_db()
+    Outbox.objects.all().delete()
+    times = sorted(at(10) + dt.timedelta(minutes=m) for m in minutes)
+    for moment in times:
+        tick(clock_at(moment))
+    rows = Outbox.objects.filter(notification=test_at_ten.notification)
+    expected: list[tuple[int, dt.datetime]] = []
+    for level, threshold in THRESHOLDS.items():
+        first = next((t for t in times if t >= threshold), None)
+        if first is not None:
+            expected += [(level, first)] * ROLES[level]
+    assert sorted(rows.values_list("level", "created_at")) == expected
