@@ -409,3 +409,17 @@ def test_hashes_prints_one_published_line_per_template(capsys: pytest.CaptureFix
         f'{t.id}: {{"{t.version}": "{t.content_hash}"}}'
         for t in sorted(SHIPPED.templates.values(), key=lambda t: t.id)
     ]
+
+
+def test_removing_several_required_fields_names_each_once() -> None:
+    """Three missing fields give three errors, not three times three (one per jsonschema error
+    once each, though every `required` error carries the whole list)."""
+    template = shipped().get("cyber-incident")
+    payload = dict(template.stages["early_warning"].examples[0])
+    for name in ("aware_at", "rsit_class", "summary"):
+        payload.pop(name)
+    assert template.validate("early_warning", payload) == [
+        PayloadError("/aware_at", "required"),
+        PayloadError("/rsit_class", "required"),
+        PayloadError("/summary", "required"),
+    ]

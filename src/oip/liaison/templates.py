@@ -126,7 +126,10 @@ class Template:
         if validator is None:
             known = ", ".join(self.stages)
             return [PayloadError("", f"unknown stage {stage!r} of {self.id}: one of {known}")]
-        return sorted(_payload_errors(validator, payload), key=lambda e: (e.pointer, e.message))
+        # Each missing property is its own jsonschema error, but every one of them carries the
+        # whole `required` list: the set keeps one error per pointer and message.
+        found = set(_payload_errors(validator, payload))
+        return sorted(found, key=lambda e: (e.pointer, e.message))
 
     def opening_stage(self) -> str:
         """Return the first stage of kind `stage`: the one that opens a notification."""
