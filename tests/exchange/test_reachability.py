@@ -4,6 +4,7 @@ escalation when unanswered, one retry."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Organisation
-from oip.exchange import reachability
-from oip.exchange.models import ExchangeEvent, Outbox, ReachabilityTest
+from oip.exchange import audit, reachability
+from oip.exchange.models import AuditEvent, ExchangeEvent, Outbox, ReachabilityTest
 from oip.exchange.reachability import (
     CODE_ALPHABET,
     ReachabilityError,
@@ -331,3 +332,24 @@ def test_whatever_the_tick_times_each_reminder_is_written_once_at_the_first_tick
         if first is not None:
             expected += [(level, first)] * ROLES[level]
     assert sorted(rows.values_list("level", "created_at")) == expected
+
+
+def test_every_step_is_audited_and_the_code_never(
+    clock_at: Any, test_at_ten: ReachabilityTest, al_officer: Any
+) -> None:
+    tick(clock_at(at(10)))
+    test_at_ten.refresh_from_db()
+    with pytest.raises(WrongCode):
+        answer(al_officer, str(test_at_ten.pk), "WRONG234", now=clock_at(at(10, 5)))
+    answer(al_officer, str(test_at_ten.pk), test_at_ten.code, now=clock_at(at(10, 6)))
+    rows = list(AuditEvent.objects.order_by("seq"))
+    assert [(r.action, r.actor_user, r.outcome) for r in rows] == [
+        ("reachability.schedule", "enisa-officer", "allowed"),
+        ("send", "enisa-officer", "allowed"),
+        ("reachability.answer", "al-cp", "denied:wrong_code"),
+        ("respond", "al-cp", "allowed"),
+        ("reachability.answer", "al-cp", "allowed"),
+    ]
+    assert rows[-1].details == {"area": "cyber", "result": "met"}
+    assert all(test_at_ten.code not in json.dumps(r.details) for r in rows)
+    assert audit.verify() is None

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from oip.accounts.models import Membership, Organisation
-from oip.exchange import actions
+from oip.exchange import actions, audit
 from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR
 from oip.exchange.models import ContactPoint, ExchangeEvent, ReachabilityTest
 from oip.exchange.reads import NotFound
@@ -124,18 +124,51 @@ def schedule(
     draw = (rng or secrets.SystemRandom()).random()
     start = max(window_start, moment) if retry_of is not None else window_start
     offset = dt.timedelta(seconds=int((window_end - start).total_seconds() * draw))
-    return ReachabilityTest.objects.create(
-        organisation=org,
-        area=area,
-        contact_point=point,
-        window_start=window_start,
-        window_end=window_end,
-        sent_at=start + offset,
-        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
-        limit=limit or DEFAULT_WITHIN["contact_point.reachability_limit"],
-        retry_of=retry_of,
-        scheduled_by=by,
-        created_at=moment,
+    with transaction.atomic():
+        test = ReachabilityTest.objects.create(
+            organisation=org,
+            area=area,
+            contact_point=point,
+            window_start=window_start,
+            window_end=window_end,
+            sent_at=start + offset,
+            code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+            limit=limit or DEFAULT_WITHIN["contact_point.reachability_limit"],
+            retry_of=retry_of,
+            scheduled_by=by,
+            created_at=moment,
+        )
+        # Never the send time or the code: the audit log is readable by auditors.
+        _audit(
+            "reachability.schedule",
+            test,
+            by,
+            at=moment,
+            window_start=_iso(window_start),
+            window_end=_iso(window_end),
+            retry_of=str(retry_of.pk) if retry_of is not None else None,
+        )
+    return test
+
+
+def _audit(
+    action: str,
+    test: ReachabilityTest,
+    user: Any,
+    *,
+    at: dt.datetime,
+    outcome: str = "allowed",
+    **details: Any,
+) -> None:
+    audit.append(
+        action,
+        object_type="reachability_test",
+        object_id=str(test.pk),
+        actor_user=user.get_username() if user is not None else "",
+        actor_org=str(test.organisation_id),
+        outcome=outcome,
+        details={"area": test.area, **details},
+        at=at,
     )
 
 
@@ -257,6 +290,7 @@ def answer(
     ):
         raise NotFound(str(test_id))
     if not secrets.compare_digest(code.strip().upper().encode(), test.code.encode()):
+        _audit("reachability.answer", test, user, at=moment, outcome="denied:wrong_code")
         raise WrongCode("the code does not match the challenge")
     if test.answered_at is not None:
         return test
@@ -275,6 +309,7 @@ def answer(
             answered_at=moment, answered_by=user, result=result
         )
         test.refresh_from_db()
+        _audit("reachability.answer", test, user, at=moment, result=result)
         if result == "not_met":
             _retry(test, moment)
     return test
@@ -293,6 +328,7 @@ def expire_due(now: dt.datetime) -> list[ReachabilityTest]:
             ):
                 continue
             test.refresh_from_db()
+            _audit("reachability.expire", test, None, at=now, result="not_met")
             _retry(test, now)
         expired.append(test)
     return expired
