@@ -2,6 +2,14 @@
 
 from oip.exchange.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from oip.exchange.models.evidence import BreachSignature, EvidenceLink, HandlingBreach
+from oip.exchange.models.exercise import (
+    AfterActionReport,
+    Exercise,
+    ExerciseParticipant,
+    FollowUp,
+    FollowUpClosure,
+    Inject,
+)
 from oip.exchange.models.outbound import WITHDRAWAL_REASONS, EgressRecord, Outbox, Withdrawal
 from oip.exchange.models.reachability import ReachabilityTest as ReachabilityTest
 from oip.exchange.models.store import (
@@ -27,6 +35,7 @@ __all__ = [
     "SUBMISSION_KINDS",
     "WITHDRAWAL_REASONS",
     "Addressee",
+    "AfterActionReport",
     "AuditEvent",
     "AuditHead",
     "BreachSignature",
@@ -36,7 +45,12 @@ __all__ = [
     "EgressRecord",
     "EvidenceLink",
     "ExchangeEvent",
+    "Exercise",
+    "ExerciseParticipant",
+    "FollowUp",
+    "FollowUpClosure",
     "HandlingBreach",
+    "Inject",
     "Notification",
     "Outbox",
     "Submission",
