@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+
+from oip.evidence.actions import record_observation
+from oip.evidence.records import SourceRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at")]
 
@@ -341,3 +345,31 @@ def test_overview_opens_with_what_we_know(client: Client, scenario: None) -> Non
     assert "Widest gaps (score spread): none yet: too few assessed side by side." in strip
     assert "Doors still closed on the EU side: 0 ." in strip
     assert words.index("What we know") < words.index("Every country in every area")
+
+
+def test_evidence_measured_by_the_exchange_carries_its_mark(client: Client, scenario: None) -> None:
+    """A measured source reads "measured by the liaison exchange" wherever it is cited; public
+    sources never do."""
+    mark = "measured by the liaison exchange</span>"
+    assert mark not in html(client, "/countries/ME/?as_of=2026-01-10")
+    record_observation(
+        country="ME",
+        benchmark="eppo.contact-points.reachable",
+        status="met",
+        observed_on=dt.date(2026, 1, 5),
+        source=SourceRecord(
+            url="https://oip.example.eu/exchange/performance/ME/eppo/2026Q1",
+            title="Reachability test of the ME EPPO contact point",
+            publisher="OIP liaison exchange",
+            published_on=dt.date(2026, 1, 5),
+            excerpt="Answered in 12 min; agreed limit 4 business hours.",
+            kind="measured",
+        ),
+        note="",
+        recorded_by="exchange:reachability-v1",
+    )
+    page = html(client, "/countries/ME/?as_of=2026-01-10")
+    assert page.count(mark) == 2  # in "what is in place" and in the evidence table
+    assert "Reachability test of the ME EPPO contact point" in page
+    target = html(client, "/targets/eppo.contact-points/?as_of=2026-01-10")
+    assert target.count(mark) == 1

@@ -50,6 +50,7 @@ class Citations:
                     published_on=src["published_on"] or NO_DATE,
                     url=src["url"],
                     cited_for=tuple(self._cited_for[pk]),
+                    measured=src.get("kind") == "measured",
                 )
             )
         return tuple(sorted(found, key=lambda r: r.number))

@@ -29,6 +29,7 @@ class Reference:
     published_on: str  # ISO date or "n.d."
     url: str
     cited_for: tuple[str, ...]  # "AL 2024-07-24" style notes of the facts it supports
+    measured: bool = False  # measured by the liaison exchange, not a public document
 
 
 @dataclass(frozen=True, slots=True)

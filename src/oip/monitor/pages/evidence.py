@@ -18,7 +18,11 @@ from oip.presentation import labels
 
 @dataclass(frozen=True)
 class Source:
-    """Where an observation or a note comes from. `published_on` None reads "n.d."."""
+    """Where an observation or a note comes from. `published_on` None reads "n.d.".
+
+    `kind` is the source's kind (`oip.vocabulary.SourceKind`): `measured` marks evidence the
+    liaison exchange measured itself, which every page flags as such.
+    """
 
     id: int
     url: str
@@ -26,6 +30,12 @@ class Source:
     publisher: str
     published_on: dt.date | None
     excerpt: str
+    kind: str = "public"
+
+    @property
+    def measured(self) -> bool:
+        """Whether the liaison exchange measured this evidence (not a public document)."""
+        return self.kind == "measured"
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ def source(plain: Mapping[str, Any]) -> Source:
         publisher=plain["publisher"],
         published_on=_day(plain["published_on"]),
         excerpt=plain["excerpt"],
+        kind=plain.get("kind", "public"),
     )
 
 
