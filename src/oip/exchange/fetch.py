@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from oip.accounts.models import Membership, Organisation
 from oip.conditionality.types import Standing
 from oip.exchange import audit
-from oip.exchange.models import Delivery, Notification
+from oip.exchange.models import Delivery, ExerciseParticipant, Notification
 from oip.liaison.policy import Policy, load_policy
 from oip.liaison.templates import PayloadError
 from oip.liaison.types import Actor, Decision, DeliveryFact, Item
@@ -152,6 +152,15 @@ def item_for(notification: Notification, org: Organisation | str | None) -> Item
             delivery = DeliveryFact(row.cap_at_delivery, row.delivered_at)
     named = {a.named_user.get_username() for a in addressees if a.named_user is not None}
     named.add(notification.created_by.get_username())  # the author is always named
+    players: frozenset[str] = frozenset()
+    if notification.exercise:
+        # An exercise item is readable by its participants only (§6.8).
+        players = frozenset(
+            str(o)
+            for o in ExerciseParticipant.objects.filter(
+                exercise_id=notification.exercise
+            ).values_list("organisation_id", flat=True)
+        )
     return Item(
         id=str(notification.id),
         template=notification.template,
@@ -164,6 +173,7 @@ def item_for(notification: Notification, org: Organisation | str | None) -> Item
         ),
         named=frozenset(named),
         exercise=str(notification.exercise) if notification.exercise else None,
+        exercise_participants=players,
         delivery=delivery,
     )
 

@@ -1,0 +1,207 @@
+"""Exercises, the read side (EXCHANGE.md §6.8): an exercise by id, its sealed scenario and
+inject payloads opened, follow-up states, per-participant scores, and the exercise references
+that banners and API rows show. Reads only: the writes are `oip.exchange.exercises`'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from oip.exchange import crypto
+from oip.exchange.clocking import item_clocks
+from oip.exchange.fetch import NotFound
+from oip.exchange.models import (
+    AuditEvent,
+    Exercise,
+    FollowUp,
+    FollowUpClosure,
+    Inject,
+    Notification,
+)
+from oip.site import clock
+
+__all__ = [
+    "ACK_CLOCK",
+    "SCENARIO_STAGE",
+    "SCENARIO_TLP",
+    "ParticipantScore",
+    "exercise_refs",
+    "follow_up_state",
+    "get_exercise",
+    "inject_payload",
+    "participant_ids",
+    "scenario_of",
+    "score",
+]
+
+SCENARIO_STAGE = "scenario"
+SCENARIO_TLP = "amber"
+ACK_CLOCK = "ack"
+
+
+def get_exercise(exercise_id: str | uuid.UUID) -> Exercise:
+    """The exercise, or NotFound."""
+    try:
+        return Exercise.objects.select_related("organiser").get(pk=uuid.UUID(str(exercise_id)))
+    except (ValueError, Exercise.DoesNotExist):
+        raise NotFound(str(exercise_id)) from None
+
+
+def participant_ids(exercise: Exercise) -> list[str]:
+    """The participants' organisation ids (UUID text), in the order they were recorded."""
+    return [str(o) for o in exercise.participants.values_list("organisation_id", flat=True)]
+
+
+def scenario_of(exercise: Exercise) -> str:
+    """The scenario text (IntegrityFailure if the stored bytes do not check)."""
+    opened = crypto.open_payload(
+        payload_ct=bytes(exercise.scenario_ct),
+        payload_mac=exercise.scenario_mac,
+        key_id=exercise.scenario_key_id,
+        wrapped=bytes(exercise.scenario_wrapped),
+        notification_id=str(exercise.pk),
+        stage=SCENARIO_STAGE,
+        revision=1,
+        tlp=SCENARIO_TLP,
+    )
+    return str(opened.get("scenario", ""))
+
+
+def inject_payload(inject: Inject) -> dict[str, Any]:
+    """The inject's payload (IntegrityFailure if the stored bytes do not check)."""
+    return crypto.open_payload(
+        payload_ct=bytes(inject.payload_ct),
+        payload_mac=inject.payload_mac,
+        key_id=inject.key_id,
+        wrapped=bytes(inject.wrapped),
+        notification_id=str(inject.pk),
+        stage=inject.stage,
+        revision=1,
+        tlp=inject.tlp,
+    )
+
+
+def _participant_ids(exercise: Exercise) -> list[str]:
+    return [str(o) for o in exercise.participants.values_list("organisation_id", flat=True)]
+
+
+def follow_up_state(follow: FollowUp, today: dt.date) -> str:
+    """`closed` (on or before its due date), `closed_late`, `overdue` (open after its due
+    date) or `open`."""
+    if _has_closure(follow):
+        closure = follow.closure
+        return "closed" if closure.closed_at.date() <= follow.due else "closed_late"
+    return "overdue" if today > follow.due else "open"
+
+
+def _has_closure(follow: FollowUp) -> bool:
+    try:
+        follow.closure  # noqa: B018 - a reverse one-to-one raises when absent
+    except FollowUpClosure.DoesNotExist:
+        return False
+    return True
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ParticipantScore:
+    """One participant's score: its recipient stage clocks (on time, late, missed = overdue,
+    still running), its acknowledgements (in time of all injects delivered) and its handling
+    errors (acts on the exercise's items the access rule refused)."""
+
+    organisation: str
+    short_name: str
+    injects: int = 0
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    running: int = 0
+    acks_in_time: int = 0
+    acks_total: int = 0
+    handling_errors: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "short_name": self.short_name,
+            "injects": self.injects,
+            "stages": {
+                "on_time": self.on_time,
+                "late": self.late,
+                "missed": self.missed,
+                "running": self.running,
+            },
+            "acknowledgements": {"in_time": self.acks_in_time, "total": self.acks_total},
+            "handling_errors": self.handling_errors,
+        }
+
+
+def score(
+    exercise: Exercise | str | uuid.UUID, now: dt.datetime | None = None
+) -> list[ParticipantScore]:
+    """Every participant's score at `now` (clocks computed on read), by short name."""
+    moment = now or clock.now()
+    found = exercise if isinstance(exercise, Exercise) else get_exercise(exercise)
+    rows = {
+        str(p.organisation_id): ParticipantScore(str(p.organisation_id), p.organisation.short_name)
+        for p in found.participants.select_related("organisation")
+    }
+    notifications = list(
+        Notification.objects.filter(exercise=found.pk)
+        .select_related("originator_org")
+        .prefetch_related("deliveries")
+    )
+    for notification in notifications:
+        events = list(notification.events.order_by("seq"))
+        for delivery in notification.deliveries.all():
+            row = rows.get(str(delivery.organisation_id))
+            if row is None:
+                continue
+            row.injects += 1
+            for state in item_clocks(notification, events, row.organisation, moment):
+                if state.party != "recipient" or state.status == "not_started":
+                    continue
+                if state.clock == ACK_CLOCK:
+                    row.acks_total += 1
+                    row.acks_in_time += state.status == "met"
+                elif state.status == "met":
+                    row.on_time += 1
+                elif state.status == "late":
+                    row.late += 1
+                elif state.status == "overdue":
+                    row.missed += 1
+                else:
+                    row.running += 1
+    ids = [str(n.pk) for n in notifications]
+    for org_id, outcome in AuditEvent.objects.filter(
+        object_type="notification", object_id__in=ids, outcome__startswith="denied"
+    ).values_list("actor_org", "outcome"):
+        if org_id in rows:
+            rows[org_id].handling_errors += 1
+            rows[org_id].errors.append(outcome)
+    return sorted(rows.values(), key=lambda r: r.short_name)
+
+
+def exercise_refs(notification_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """`{notification id: {"id", "title"}}` for the exercise items among the ids (one query
+    for the headers, one for the titles): what banners and API rows show."""
+    pairs = {
+        str(pk): str(ex)
+        for pk, ex in Notification.objects.filter(
+            pk__in=list(notification_ids), exercise__isnull=False
+        ).values_list("pk", "exercise")
+    }
+    titles = dict(
+        (str(pk), title)
+        for pk, title in Exercise.objects.filter(pk__in=set(pairs.values())).values_list(
+            "pk", "title"
+        )
+    )
+    return {n: {"id": ex, "title": titles.get(ex, "")} for n, ex in pairs.items()}
