@@ -327,3 +327,54 @@ def _session(user: Any) -> Client:
     client.force_login(user)
     verify(Persona(client, user))
     return client
+
+
+def test_the_banner_is_on_the_page_the_inbox_the_follow_up_and_the_api(
+    planned: Exercise, manager: Any, al_officer: Any, ba_officer: Any, operator_user: Any
+) -> None:
+    exercises.start(manager, planned.pk)
+    release_at(AT)
+    note = Notification.objects.get()
+    with time_machine.travel(AT + dt.timedelta(minutes=5), tick=False):
+        al, ba, admin = (_session(u) for u in (al_officer, ba_officer, operator_user))
+        page = al.get(f"/exchange/n/{note.pk}/").content.decode()
+        assert page.count('class="exercise-banner"') == 2  # above and below, like TLP
+        assert "EXERCISE</strong> — Cyber Shield 2026" in page
+        inbox = al.get("/exchange/inbox/").content.decode()
+        assert '<span class="exercise-inline" title="Cyber Shield 2026">EXERCISE</span>' in inbox
+        respond = al.get(f"/exchange/n/{note.pk}/respond/initial_feedback/").content.decode()
+        assert respond.count('class="exercise-banner"') == 2
+        api = al.get(f"/api/v1/exchange/notifications/{note.pk}").json()
+        assert api["banner"] == "EXERCISE"
+        assert api["exercise"] == {"id": str(planned.pk), "title": "Cyber Shield 2026"}
+        [row] = al.get("/api/v1/exchange/inbox").json()
+        assert (row["banner"], row["exercise"]) == ("EXERCISE", api["exercise"])
+        # A non-participant learns nothing; the administrator sees metadata, marked.
+        assert ba.get(f"/exchange/n/{note.pk}/").status_code == 404
+        assert ba.get(f"/api/v1/exchange/notifications/{note.pk}").status_code == 404
+        assert ba.get("/api/v1/exchange/inbox").json() == []
+        meta = admin.get(f"/api/v1/exchange/notifications/{note.pk}").json()
+        assert (meta["level"], meta["banner"], meta["submissions"]) == ("metadata", "EXERCISE", [])
+        admin_page = admin.get(f"/exchange/n/{note.pk}/").content.decode()
+        assert "EXERCISE</strong>" in admin_page
+        assert "Grid down" not in admin_page
+
+
+def test_a_real_item_has_no_banner(
+    frozen: dt.datetime, cyber_evidence: None, manager: Any, al_csirt: Organisation, al_officer: Any
+) -> None:
+    real = actions.send(
+        manager,
+        template="cyber-incident",
+        area="cyber",
+        tlp="amber",
+        audience="addressed",
+        addressees=[str(al_csirt.pk)],
+        stage="early_warning",
+        payload=EARLY,
+        title="Real",
+    )
+    al = _session(al_officer)
+    assert "exercise-banner" not in al.get(f"/exchange/n/{real.pk}/").content.decode()
+    api = al.get(f"/api/v1/exchange/notifications/{real.pk}").json()
+    assert (api["exercise"], api["banner"]) == (None, None)

@@ -56,6 +56,7 @@ from oip.exchange.api.shapes import (
     notification_out,
 )
 from oip.exchange.auth import Caller, TokenAuth, VerifiedSessionAuth
+from oip.exchange.exercise_reads import exercise_refs
 from oip.liaison.access import capabilities
 from oip.liaison.templates import PayloadError, export_data, shipped
 from oip.site import clock
@@ -325,7 +326,8 @@ def inbox(request: HttpRequest, area: str | None = None, state: str = "open") ->
     if errors:
         raise reads.PayloadInvalid(errors)
     rows = reads.inbox(caller.user, area=area, state=state, org=caller.organisation)
-    answer = _json(200, [inbox_item_out(row) for row in rows])
+    drills = exercise_refs(row.id for row in rows)
+    answer = _json(200, [inbox_item_out(row, drills.get(row.id)) for row in rows])
     # Clients poll the inbox: an unchanged one is answered 304 without a body (§6.14).
     tag = '"' + hashlib.sha256(answer.content).hexdigest()[:32] + '"'
     if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ninja import Schema
 
+from oip.exchange.exercise_reads import exercise_refs
 from oip.exchange.reads import InboxRow, Opened
 from oip.liaison.access import Capabilities
 from oip.liaison.types import ClockState
@@ -83,6 +84,11 @@ class EventOut(Schema):
     actor_org: str
 
 
+class ExerciseRefOut(Schema):
+    id: str
+    title: str
+
+
 class NotificationOut(Schema):
     id: str
     template: str
@@ -91,7 +97,8 @@ class NotificationOut(Schema):
     audience: str
     originator_org: str
     created_at: dt.datetime
-    exercise: str | None
+    exercise: ExerciseRefOut | None
+    banner: str | None
     level: str
     reason: str
     title: str | None
@@ -109,6 +116,8 @@ class InboxItemOut(Schema):
     originator_org: str
     created_at: dt.datetime
     title: str | None
+    exercise: ExerciseRefOut | None
+    banner: str | None
     level: str
     open: bool
     overdue: bool
@@ -147,9 +156,15 @@ def clock_out(state: ClockState) -> dict[str, Any]:
     }
 
 
+#: The top-level marking of every exercise item in the API (§6.8: a banner in every view).
+EXERCISE_BANNER = "EXERCISE"
+
+
 def notification_out(opened: Opened) -> dict[str, Any]:
-    """A notification as the caller may see it: content fields empty at `metadata` level."""
+    """A notification as the caller may see it: content fields empty at `metadata` level; an
+    exercise item names its exercise (`{"id", "title"}`) and carries `"banner": "EXERCISE"`."""
     n = opened.notification
+    drill = exercise_refs([str(n.id)]).get(str(n.id)) if n.exercise else None
     return {
         "id": str(n.id),
         "template": n.template,
@@ -158,7 +173,8 @@ def notification_out(opened: Opened) -> dict[str, Any]:
         "audience": n.audience,
         "originator_org": str(n.originator_org_id),
         "created_at": _instant(n.created_at),
-        "exercise": str(n.exercise) if n.exercise else None,
+        "exercise": drill,
+        "banner": EXERCISE_BANNER if drill is not None else None,
         "level": opened.decision.level,
         "reason": opened.decision.reason,
         "title": opened.title,
@@ -189,7 +205,8 @@ def notification_out(opened: Opened) -> dict[str, Any]:
     }
 
 
-def inbox_item_out(row: InboxRow) -> dict[str, Any]:
+def inbox_item_out(row: InboxRow, exercise: dict[str, str] | None = None) -> dict[str, Any]:
+    """One inbox row; `exercise` (`exercise_refs`' value for the row) marks an exercise item."""
     return {
         "id": row.id,
         "template": row.template,
@@ -199,6 +216,8 @@ def inbox_item_out(row: InboxRow) -> dict[str, Any]:
         "originator_org": row.originator_org,
         "created_at": _instant(row.created_at),
         "title": row.title,
+        "exercise": exercise,
+        "banner": EXERCISE_BANNER if exercise is not None else None,
         "level": row.decision.level,
         "open": row.open,
         "overdue": row.overdue,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from oip.exchange import actions, reads
 from oip.exchange.auth import exchange_login_required
+from oip.exchange.exercise_reads import exercise_refs
 from oip.exchange.schema_form import fields, read, with_errors
 from oip.exchange.views.common import error_page, tlp_banner
 from oip.exchange.views.notification import refusal_page
@@ -85,6 +86,7 @@ def _follow_up(request: HttpRequest, notification_id: str, stage: str, what: str
         "item": opened.notification,
         "item_title": opened.title,
         "banner": tlp_banner(opened.notification.tlp),
+        "exercise": exercise_refs([str(opened.notification.id)]).get(str(opened.notification.id)),
         "stage": spec,
         "body": body,
         "general": general,

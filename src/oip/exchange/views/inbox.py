@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from oip.catalogue.fetch import current_catalogue
 from oip.exchange import reads
 from oip.exchange.auth import exchange_login_required
+from oip.exchange.exercise_reads import exercise_refs
 from oip.exchange.views.common import clock_badges, organisation_names, tlp_banner
 
 STATES = (("open", "Open items"), ("all", "All items"))
@@ -32,12 +33,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         state = "open"
     found = reads.inbox(request.user, area=area, state=state)
     names = organisation_names(row.originator_org for row in found)
+    drills = exercise_refs(row.id for row in found)
     rows = [
         {
             "row": row,
             "banner": tlp_banner(row.tlp),
             "originator": names.get(row.originator_org, "unknown organisation"),
             "clocks": clock_badges(row.clocks),
+            "exercise": drills.get(row.id),
         }
         for row in found
     ]

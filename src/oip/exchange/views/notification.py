@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oip.exchange import actions, reads
 from oip.exchange.auth import exchange_login_required
+from oip.exchange.exercise_reads import exercise_refs
 from oip.exchange.views.common import clock_badges, error_page, organisation_names, tlp_banner
 from oip.liaison.templates import shipped
 from oip.site import clock
@@ -86,6 +87,7 @@ def notification(request: HttpRequest, notification_id: str) -> HttpResponse:
         "opened": opened,
         "content": content,
         "banner": tlp_banner(item.tlp),
+        "exercise": exercise_refs([str(item.id)]).get(str(item.id)),
         "originator": names.get(str(item.originator_org_id), "unknown organisation"),
         "submissions": [
             {
