@@ -62,7 +62,7 @@ LEASE = dt.timedelta(minutes=10)
 _LOCK_KEY = 0x0E1C_7157  # the PostgreSQL advisory lock of the tick's writes
 _CHUNK = 500
 #: At most this many reminders are written (and enqueued) per tick: after an outage, a flood
-#: is spread over the next ticks instead of holding the write lock for minutes (about 1 s
+#: is spread over the next ticks instead of holding the write lock for minutes (2 to 3 s
 #: on SQLite); the highest levels go first.
 MAX_PER_TICK = 2000
 
