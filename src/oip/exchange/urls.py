@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from oip.exchange.views import compose, follow_up, inbox, notification, people, signin
+from oip.exchange.views import (
+    clocks,
+    compose,
+    exercises,
+    follow_up,
+    inbox,
+    notification,
+    people,
+    signin,
+)
 
 app_name = "exchange"
 
@@ -19,4 +28,8 @@ urlpatterns = [
     path("n/<str:notification_id>/respond/<str:stage>/", follow_up.respond, name="respond"),
     path("contact-points/", people.roster, name="roster"),
     path("access/", people.access, name="access"),
+    path("exercises/", exercises.exercise_list, name="exercises"),
+    path("exercises/<str:exercise_id>/", exercises.exercise_page, name="exercise"),
+    path("exercises/<str:exercise_id>/act/", exercises.exercise_act, name="exercise-act"),
+    path("clocks/", clocks.dashboard, name="clocks"),
 ]
