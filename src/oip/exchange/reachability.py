@@ -15,6 +15,7 @@ A `not_met` test is retried once, at a random time within 14 days (`RETRY_WITHIN
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any, Protocol
 
@@ -40,6 +41,8 @@ __all__ = [
     "release_due",
     "schedule",
 ]
+
+logger = logging.getLogger("oip.exchange.reachability")
 
 TEMPLATE = "reachability-test"
 RETRY_WITHIN = dt.timedelta(days=14)
@@ -209,7 +212,8 @@ def release_due(now: dt.datetime) -> list[ReachabilityTest]:
                 ):
                     continue
                 _send_challenge(test, now)
-        except (actions.PayloadInvalid, actions.Refused, ClockError, LookupError):
+        except (actions.PayloadInvalid, actions.Refused, ClockError, LookupError) as exc:
+            logger.warning("reachability test %s: challenge not sent (%s); next tick", test.pk, exc)
             continue
         test.refresh_from_db()
         released.append(test)
