@@ -16,7 +16,7 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oip.accounts.models import ApiToken, Organisation
+from oip.accounts.models import ApiToken, Membership, Organisation
 from oip.exchange import audit, reachability
 from oip.exchange.models import AuditEvent, ExchangeEvent, Outbox, ReachabilityTest
 from oip.exchange.reachability import (
@@ -353,3 +353,20 @@ def test_every_step_is_audited_and_the_code_never(
     assert rows[-1].details == {"area": "cyber", "result": "met"}
     assert all(test_at_ten.code not in json.dumps(r.details) for r in rows)
     assert audit.verify() is None
+
+
+def test_a_challenge_without_a_sender_waits_for_the_next_tick(
+    clock_at: Any, test_at_ten: ReachabilityTest, enisa_officer: Any
+) -> None:
+    Membership.objects.filter(organisation__kind="eu_body").update(valid_to=at(9, 30))
+    assert tick(clock_at(at(10))).released == 0
+    test_at_ten.refresh_from_db()
+    assert (test_at_ten.released_at, test_at_ten.notification, test_at_ten.result) == (
+        None,
+        None,
+        "pending",
+    )
+    Membership.objects.filter(user=enisa_officer).update(valid_to=None)
+    assert tick(clock_at(at(10, 1))).released == 1
+    test_at_ten.refresh_from_db()
+    assert (test_at_ten.released_at, test_at_ten.deadline) == (at(10, 1), at(10, 31))
