@@ -72,6 +72,7 @@ __all__ = [
     "follow_up_state",
     "get_exercise",
     "inject_payload",
+    "organisation_of",
     "plan_exercise",
     "record_after_action",
     "release_inject",
@@ -105,7 +106,8 @@ class InjectSpec:
 # --- lookups and rights -----------------------------------------------------------------------
 
 
-def _organisation(key: Organisation | str) -> Organisation:
+def organisation_of(key: Organisation | str) -> Organisation:
+    """The organisation by short name or id; ExerciseError when unknown."""
     if isinstance(key, Organisation):
         return key
     found = Organisation.objects.filter(short_name=key).first()
@@ -177,7 +179,7 @@ def plan_exercise(
     area list, an area not the organiser's, an empty period, an unknown participant or one
     of none of the areas."""
     moment = now or clock.now()
-    org = _organisation(organiser)
+    org = organisation_of(organiser)
     areas = list(dict.fromkeys(areas))
     if org.kind != "eu_body":
         raise ExerciseError("the organiser is an EU body")
@@ -188,7 +190,7 @@ def plan_exercise(
         raise ExerciseError(f"areas: one or more of the organiser's ({', '.join(org.areas)})")
     if ends <= starts:
         raise ExerciseError("the exercise must end after it starts")
-    players = [_organisation(p) for p in participants]
+    players = [organisation_of(p) for p in participants]
     if not players:
         raise ExerciseError("participants: at least one")
     for p in players:
@@ -468,7 +470,7 @@ def add_follow_up(
     moment = now or clock.now()
     exercise = get_exercise(exercise_id)
     _require_manager(user, exercise.organiser, exercise.areas, moment)
-    org = _organisation(owner)
+    org = organisation_of(owner)
     if str(org.pk) not in [*participant_ids(exercise), str(exercise.organiser_id)]:
         raise ExerciseError(f"{org.short_name} neither organises nor plays in the exercise")
     if not action.strip():
