@@ -13,11 +13,13 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oip.accounts.models import Membership, Organisation
 from oip.exchange import actions, exercises, reads
 from oip.exchange.exercises import InjectSpec
-from oip.exchange.views.clocks import clock_rows, counts
+from oip.exchange.views.clocks import ClockRow, clock_rows, counts
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, exchange_member
 from tests.exchange.queue import drain
@@ -178,3 +180,33 @@ def test_every_persona_on_the_dashboard(clocks: dict[str, Any]) -> None:
     first_link = re.search(r'href="/exchange/n/([0-9a-f-]+)/"', html["eu"])
     assert first_link is not None
     assert first_link.group(1) == clocks["al_item"]
+
+
+ROWS = st.builds(
+    ClockRow,
+    notification=st.uuids().map(str),
+    template=st.just("cyber-incident"),
+    area=st.sampled_from(["cyber", "fimi", "aml"]),
+    country=st.sampled_from(["AL", "BA", "ME", "MK", "RS", "XK"]),
+    organisation=st.just("CSIRT"),
+    clock=st.sampled_from(["ack", "initial-feedback"]),
+    status=st.sampled_from(["running", "paused", "overdue", "met", "late"]),
+    due_at=st.none(),
+    stopped_at=st.none(),
+)
+
+
+@settings(max_examples=500)
+@given(rows=st.lists(ROWS, max_size=40))
+def test_property_counts_keep_every_clock_once(rows: list[ClockRow]) -> None:
+    """Every clock is counted once, in its own country × area cell, paused as running; the
+    cells are sorted and unique."""
+    found = counts(rows)
+    cells = [(c["country"], c["area"]) for c in found]
+    assert cells == sorted(set(cells))
+    assert cells == sorted({(r.country, r.area) for r in rows})
+    assert sum(c[s] for c in found for s in ("running", "overdue", "met", "late")) == len(rows)
+    for c in found:
+        mine = [r for r in rows if (r.country, r.area) == (c["country"], c["area"])]
+        assert c["running"] == sum(r.status in {"running", "paused"} for r in mine)
+        assert c["overdue"] == sum(r.status == "overdue" for r in mine)

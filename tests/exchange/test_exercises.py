@@ -6,6 +6,7 @@ metrics; follow-ups tracking their due dates; scores per participant, exact."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -378,3 +379,53 @@ def test_a_real_item_has_no_banner(
     assert "exercise-banner" not in al.get(f"/exchange/n/{real.pk}/").content.decode()
     api = al.get(f"/api/v1/exchange/notifications/{real.pk}").json()
     assert (api["exercise"], api["banner"]) == (None, None)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(offsets=st.lists(st.integers(min_value=-120, max_value=240), min_size=1, max_size=5))
+def test_property_an_inject_is_released_once_at_the_first_call_at_or_after_its_time(
+    planned: Exercise, manager: Any, offsets: list[int]
+) -> None:
+    """Whatever the calls (by the queue or by hand, in any order of times), the inject is sent
+    at most once: at the first call at or after `run_after`, never before."""
+    exercises.start(manager, planned.pk)
+    sid = transaction.savepoint()
+    try:
+        inject = planned.injects.get()
+        sent = [exercises.release_inject(inject.pk, AT + dt.timedelta(minutes=m)) for m in offsets]
+        due = [m for m in offsets if m >= 0]
+        assert Notification.objects.count() == (1 if due else 0)
+        assert [s is not None for s in sent] == [
+            i == offsets.index(due[0]) if due else False for i in range(len(offsets))
+        ]
+        if due:
+            assert Inject.objects.get().released_at == AT + dt.timedelta(minutes=due[0])
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+@settings(max_examples=500)
+@given(
+    due=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2027, 12, 31)),
+    closed=st.none() | st.integers(min_value=-60, max_value=60),
+    days=st.lists(st.integers(min_value=-90, max_value=90), min_size=2, max_size=6),
+)
+def test_property_follow_up_status(due: dt.date, closed: int | None, days: list[int]) -> None:
+    """Overdue only after the due date; closed only once closed, and then for good (late when
+    closed after the due date); never open again once past due."""
+    closed_on = None if closed is None else due + dt.timedelta(days=closed)
+    timeline = [
+        (d, exercises.follow_up_status(due, closed_on, due + dt.timedelta(days=d)))
+        for d in sorted(days)
+    ]
+    for d, state in timeline:
+        today = due + dt.timedelta(days=d)
+        known_closed = closed_on is not None and closed_on <= today
+        assert (state in {"closed", "closed_late"}) == known_closed
+        if known_closed:
+            assert state == ("closed" if closed_on <= due else "closed_late")
+        else:
+            assert state == ("overdue" if d > 0 else "open")
+    states = [s for _, s in timeline]
+    for earlier, later in itertools.pairwise(states):
+        assert not (earlier != "open" and later == "open")

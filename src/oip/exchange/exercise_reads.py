@@ -31,6 +31,7 @@ __all__ = [
     "ParticipantScore",
     "exercise_refs",
     "follow_up_state",
+    "follow_up_status",
     "get_exercise",
     "inject_payload",
     "participant_ids",
@@ -89,13 +90,19 @@ def _participant_ids(exercise: Exercise) -> list[str]:
     return [str(o) for o in exercise.participants.values_list("organisation_id", flat=True)]
 
 
+def follow_up_status(due: dt.date, closed_on: dt.date | None, today: dt.date) -> str:
+    """The rule, on dates (UTC): closed by `today` → `closed` (on or before `due`) or
+    `closed_late`; open → `overdue` once `today` is past `due`, `open` until then. A closing
+    after `today` is not known yet on `today`."""
+    if closed_on is not None and closed_on <= today:
+        return "closed" if closed_on <= due else "closed_late"
+    return "overdue" if today > due else "open"
+
+
 def follow_up_state(follow: FollowUp, today: dt.date) -> str:
-    """`closed` (on or before its due date), `closed_late`, `overdue` (open after its due
-    date) or `open`."""
-    if _has_closure(follow):
-        closure = follow.closure
-        return "closed" if closure.closed_at.date() <= follow.due else "closed_late"
-    return "overdue" if today > follow.due else "open"
+    """`follow_up_status` of a stored follow-up (its closure, if any, read once)."""
+    closed_on = follow.closure.closed_at.astimezone(dt.UTC).date() if _has_closure(follow) else None
+    return follow_up_status(follow.due, closed_on, today)
 
 
 def _has_closure(follow: FollowUp) -> bool:
