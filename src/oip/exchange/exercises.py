@@ -1,4 +1,5 @@
-"""Exercises on the production templates (EXCHANGE.md §6.8): the named actions and the score.
+"""Exercises on the production templates (EXCHANGE.md §6.8): the named actions (re-exporting
+the after-play actions of `exercise_after`, the reads and scores of `exercise_reads`).
 
 Only a liaison manager of the organising EU body, covering the exercise's areas, plans and
 runs an exercise (§6.11); participants play. The actions:
@@ -24,16 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tasks import task
 
 from oip.accounts.models import Membership, Organisation
-from oip.exchange import actions, audit, crypto
+from oip.exchange import actions, crypto
+from oip.exchange.exercise_after import add_follow_up, close_follow_up, record_after_action
 from oip.exchange.exercise_reads import (
     SCENARIO_STAGE,
     SCENARIO_TLP,
@@ -47,13 +48,16 @@ from oip.exchange.exercise_reads import (
     scenario_of,
     score,
 )
-from oip.exchange.fetch import NotFound, PayloadInvalid, Refused, actor_for
+from oip.exchange.exercise_rights import (
+    ExerciseError,
+    audit_exercise,
+    organisation_of,
+    require_manager,
+)
+from oip.exchange.fetch import NotFound, PayloadInvalid, Refused
 from oip.exchange.models import (
-    AfterActionReport,
     Exercise,
     ExerciseParticipant,
-    FollowUp,
-    FollowUpClosure,
     Inject,
     Notification,
 )
@@ -85,10 +89,6 @@ __all__ = [
 ]
 
 
-class ExerciseError(ValueError):
-    """What was asked does not fit (the message says why); nothing was stored."""
-
-
 @dataclass(frozen=True, slots=True)
 class InjectSpec:
     """One inject to add: a stage of a real template, sent at `run_after`. Empty `addressees`
@@ -103,61 +103,6 @@ class InjectSpec:
     addressees: Sequence[str] = ()
     title: str = ""
     area: str | None = None
-
-
-# --- lookups and rights -----------------------------------------------------------------------
-
-
-def organisation_of(key: Organisation | str) -> Organisation:
-    """The organisation by short name or id; ExerciseError when unknown."""
-    if isinstance(key, Organisation):
-        return key
-    found = Organisation.objects.filter(short_name=key).first()
-    if found is None:
-        try:
-            found = Organisation.objects.filter(pk=key).first()
-        except (ValueError, ValidationError):
-            found = None
-    if found is None:
-        raise ExerciseError(f"unknown organisation {key!r}")
-    return found
-
-
-def _require_manager(
-    user: Any, organiser: Organisation, areas: Iterable[str], moment: dt.datetime
-) -> None:
-    """Refused unless `user` is a liaison manager of the EU body `organiser`, at `moment`,
-    covering every area of the exercise."""
-    actor = actor_for(user, moment, organiser)
-    ok = (
-        actor.membership_valid
-        and actor.org == str(organiser.pk)
-        and actor.org_kind == "eu_body"
-        and "liaison_manager" in actor.roles
-        and set(areas) <= set(actor.areas)
-    )
-    if not ok:
-        audit.append(
-            "exercise.run",
-            object_type="exercise",
-            actor_user=user.get_username(),
-            actor_org=actor.org,
-            outcome="denied:role",
-            at=moment,
-        )
-        raise Refused("role")
-
-
-def _audit(action: str, exercise: Exercise, user: Any, moment: dt.datetime, **details: Any) -> None:
-    audit.append(
-        action,
-        object_type="exercise",
-        object_id=str(exercise.pk),
-        actor_user=user.get_username() if user is not None else "",
-        actor_org=str(exercise.organiser_id),
-        details=details,
-        at=moment,
-    )
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -185,7 +130,7 @@ def plan_exercise(
     areas = list(dict.fromkeys(areas))
     if org.kind != "eu_body":
         raise ExerciseError("the organiser is an EU body")
-    _require_manager(user, org, areas, moment)
+    require_manager(user, org, areas, moment)
     if not title.strip():
         raise ExerciseError("title: required")
     if not areas or not set(areas) <= set(org.areas):
@@ -226,7 +171,7 @@ def plan_exercise(
             ExerciseParticipant.objects.create(
                 exercise=exercise, organisation=p, recorded_at=moment
             )
-        _audit("exercise.plan", exercise, user, moment, participants=len(set(players)))
+        audit_exercise("exercise.plan", exercise, user, moment, participants=len(set(players)))
     return exercise
 
 
@@ -270,7 +215,7 @@ def add_injects(
     PayloadInvalid lists every problem of every inject; nothing is stored then."""
     moment = now or clock.now()
     exercise = get_exercise(exercise_id)
-    _require_manager(user, exercise.organiser, exercise.areas, moment)
+    require_manager(user, exercise.organiser, exercise.areas, moment)
     if exercise.status == "ended":
         raise ExerciseError("the exercise has ended")
     players = participant_ids(exercise)
@@ -319,7 +264,7 @@ def add_injects(
             made.append(inject)
             if exercise.status == "running":
                 _enqueue(inject)
-        _audit("exercise.injects", exercise, user, moment, added=len(made))
+        audit_exercise("exercise.injects", exercise, user, moment, added=len(made))
     return made
 
 
@@ -335,7 +280,7 @@ def start(user: Any, exercise_id: str | uuid.UUID, now: dt.datetime | None = Non
     (run at its `run_after`). Starting a running exercise again enqueues nothing."""
     moment = now or clock.now()
     exercise = get_exercise(exercise_id)
-    _require_manager(user, exercise.organiser, exercise.areas, moment)
+    require_manager(user, exercise.organiser, exercise.areas, moment)
     with transaction.atomic():
         changed = Exercise.objects.filter(pk=exercise.pk, status="planned").update(
             status="running", started_at=moment, started_by=user
@@ -344,7 +289,7 @@ def start(user: Any, exercise_id: str | uuid.UUID, now: dt.datetime | None = Non
             pending = list(exercise.injects.filter(released_at__isnull=True))
             for inject in pending:
                 _enqueue(inject)
-            _audit("exercise.start", exercise, user, moment, injects=len(pending))
+            audit_exercise("exercise.start", exercise, user, moment, injects=len(pending))
     exercise.refresh_from_db()
     if exercise.status == "ended":
         raise ExerciseError("the exercise has ended")
@@ -355,13 +300,13 @@ def finish(user: Any, exercise_id: str | uuid.UUID, now: dt.datetime | None = No
     """End the exercise: unreleased injects will not be released any more."""
     moment = now or clock.now()
     exercise = get_exercise(exercise_id)
-    _require_manager(user, exercise.organiser, exercise.areas, moment)
+    require_manager(user, exercise.organiser, exercise.areas, moment)
     if (
         Exercise.objects.filter(pk=exercise.pk)
         .exclude(status="ended")
         .update(status="ended", ended_at=moment)
     ):
-        _audit("exercise.finish", exercise, user, moment)
+        audit_exercise("exercise.finish", exercise, user, moment)
     exercise.refresh_from_db()
     return exercise
 
@@ -422,7 +367,7 @@ def release_inject(
                     now=moment,
                 )
                 Inject.objects.filter(pk=inject.pk).update(released=notification, release_error="")
-                _audit("exercise.release", exercise, sender, moment, inject=str(inject.pk))
+                audit_exercise("exercise.release", exercise, sender, moment, inject=str(inject.pk))
                 return notification
         except (Refused, PayloadInvalid, NotFound) as error:
             problems.append(f"{sender.get_username()}: {error}")
@@ -437,92 +382,3 @@ def release_task(inject_id: str) -> str:
     """The queue's release of one inject: the notification id, or `nothing released`."""
     found = release_inject(inject_id)
     return str(found.pk) if found is not None else "nothing released"
-
-
-# --- after the exercise -----------------------------------------------------------------------
-
-
-def record_after_action(
-    user: Any, exercise_id: str | uuid.UUID, text: str, now: dt.datetime | None = None
-) -> AfterActionReport:
-    """Record (a newer version of) the after-action report."""
-    moment = now or clock.now()
-    exercise = get_exercise(exercise_id)
-    _require_manager(user, exercise.organiser, exercise.areas, moment)
-    if not text.strip():
-        raise ExerciseError("text: required")
-    with transaction.atomic():
-        report = AfterActionReport.objects.create(
-            exercise=exercise, text=text.strip(), recorded_by=user, recorded_at=moment
-        )
-        _audit("exercise.after_action", exercise, user, moment)
-    return report
-
-
-def add_follow_up(
-    user: Any,
-    exercise_id: str | uuid.UUID,
-    *,
-    action: str,
-    owner: Organisation | str,
-    due: dt.date,
-    now: dt.datetime | None = None,
-) -> FollowUp:
-    """Add a follow-up action owned by a participant (or the organiser), due on `due`."""
-    moment = now or clock.now()
-    exercise = get_exercise(exercise_id)
-    _require_manager(user, exercise.organiser, exercise.areas, moment)
-    org = organisation_of(owner)
-    if str(org.pk) not in [*participant_ids(exercise), str(exercise.organiser_id)]:
-        raise ExerciseError(f"{org.short_name} neither organises nor plays in the exercise")
-    if not action.strip():
-        raise ExerciseError("action: required")
-    with transaction.atomic():
-        made = FollowUp.objects.create(
-            exercise=exercise,
-            action=action.strip(),
-            owner=org,
-            due=due,
-            recorded_by=user,
-            recorded_at=moment,
-        )
-        _audit(
-            "exercise.follow_up",
-            exercise,
-            user,
-            moment,
-            follow_up=str(made.pk),
-            due=due.isoformat(),
-        )
-    return made
-
-
-def close_follow_up(
-    user: Any, follow_up_id: str | uuid.UUID, note: str = "", now: dt.datetime | None = None
-) -> FollowUpClosure:
-    """Close a follow-up: a member of the owner organisation (sending role or org admin) or a
-    liaison manager of the organiser. A second closing returns the first, unchanged."""
-    moment = now or clock.now()
-    try:
-        follow = FollowUp.objects.select_related("exercise__organiser").get(
-            pk=uuid.UUID(str(follow_up_id))
-        )
-    except (ValueError, FollowUp.DoesNotExist):
-        raise NotFound(str(follow_up_id)) from None
-    existing = FollowUpClosure.objects.filter(follow_up=follow).first()
-    if existing is not None:
-        return existing
-    actor = actor_for(user, moment, follow.owner)
-    owner_ok = (
-        actor.membership_valid
-        and actor.org == str(follow.owner_id)
-        and bool(actor.roles & (SENDING_ROLES | {"org_admin"}))
-    )
-    if not owner_ok:
-        _require_manager(user, follow.exercise.organiser, follow.exercise.areas, moment)
-    with transaction.atomic():
-        closure = FollowUpClosure.objects.create(
-            follow_up=follow, closed_at=moment, closed_by=user, note=note.strip()
-        )
-        _audit("exercise.follow_up_closed", follow.exercise, user, moment, follow_up=str(follow.pk))
-    return closure
