@@ -36,7 +36,7 @@ from ninja import Router
 
 from oip.catalogue.fetch import current_catalogue
 from oip.exchange import actions, reads
-from oip.exchange.api import reachability
+from oip.exchange.api import exports, reachability
 from oip.exchange.api.shapes import (
     NOTIFICATION_BODY,
     PAYLOAD_BODY,
@@ -63,6 +63,7 @@ from oip.site import clock
 
 router = Router(tags=["exchange"], auth=[TokenAuth(), VerifiedSessionAuth()])
 router.add_router("", reachability.router)
+router.add_router("", exports.router)
 
 ERRORS: dict[int, Any] = {403: ReasonOut, 404: DetailOut, 422: ProblemsOut}
 AUDIENCES = ("addressed", "community")
@@ -316,7 +317,11 @@ def created(submission: Any) -> dict[str, Any]:
     summary="The items the caller may see, most urgent first, with their clock states",
 )
 @mapped
-def inbox(request: HttpRequest, area: str | None = None, state: str = "open") -> JsonResponse:
+def inbox(
+    request: HttpRequest, area: str | None = None, state: str = "open", exercise: str = ""
+) -> JsonResponse:
+    """`exercise`: empty for every item, `none` for real items only, an exercise id for its
+    items only (§6.14)."""
     caller = caller_of(request)
     errors: list[PayloadError] = []
     if area is not None and area not in {a.id for a in current_catalogue().areas}:
@@ -327,6 +332,8 @@ def inbox(request: HttpRequest, area: str | None = None, state: str = "open") ->
         raise reads.PayloadInvalid(errors)
     rows = reads.inbox(caller.user, area=area, state=state, org=caller.organisation)
     drills = exercise_refs(row.id for row in rows)
+    if exercise:
+        rows = [r for r in rows if (drills[r.id]["id"] if r.id in drills else "none") == exercise]
     answer = _json(200, [inbox_item_out(row, drills.get(row.id)) for row in rows])
     # Clients poll the inbox: an unchanged one is answered 304 without a body (§6.14).
     tag = '"' + hashlib.sha256(answer.content).hexdigest()[:32] + '"'
