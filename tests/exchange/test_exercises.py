@@ -350,6 +350,9 @@ def test_the_banner_is_on_the_page_the_inbox_the_follow_up_and_the_api(
         assert api["exercise"] == {"id": str(planned.pk), "title": "Cyber Shield 2026"}
         [row] = al.get("/api/v1/exchange/inbox").json()
         assert (row["banner"], row["exercise"]) == ("EXERCISE", api["exercise"])
+        only = al.get(f"/api/v1/exchange/inbox?exercise={planned.pk}").json()
+        assert [r["id"] for r in only] == [str(note.pk)]
+        assert al.get("/api/v1/exchange/inbox?exercise=none").json() == []
         # A non-participant learns nothing; the administrator sees metadata, marked.
         assert ba.get(f"/exchange/n/{note.pk}/").status_code == 404
         assert ba.get(f"/api/v1/exchange/notifications/{note.pk}").status_code == 404
