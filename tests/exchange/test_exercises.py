@@ -432,3 +432,32 @@ def test_property_follow_up_status(due: dt.date, closed: int | None, days: list[
     states = [s for _, s in timeline]
     for earlier, later in itertools.pairwise(states):
         assert not (earlier != "open" and later == "open")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    answer=st.none() | st.integers(min_value=1, max_value=48 * 60),
+    looked=st.integers(min_value=1, max_value=48 * 60),
+)
+def test_property_stage_scores_follow_the_24_hour_clock(
+    two_players: Exercise, al_officer: Any, answer: int | None, looked: int
+) -> None:
+    """AL's initial feedback (24 h from delivery) scores on time when given within 24 h, late
+    after; unanswered it is running until due and missed after; what comes after the moment
+    the score is taken does not count."""
+    note = Notification.objects.get()
+    sid = transaction.savepoint()
+    try:
+        if answer is not None:
+            with time_machine.travel(AT + dt.timedelta(minutes=answer), tick=False):
+                actions.respond(al_officer, note.pk, stage="initial_feedback", payload=FEEDBACK)
+        [al, _] = exercises.score(two_players, AT + dt.timedelta(minutes=looked))
+        day = 24 * 60
+        if answer is not None and answer <= looked:
+            expected = "on_time" if answer <= day else "late"
+        else:
+            expected = "missed" if looked > day else "running"
+        stages = al.as_dict()["stages"]
+        assert stages == {k: int(k == expected) for k in ("on_time", "late", "missed", "running")}
+    finally:
+        transaction.savepoint_rollback(sid)
