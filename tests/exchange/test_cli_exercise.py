@@ -98,6 +98,11 @@ def test_plan_inject_start_score(manager: Any, al_officer: Any, tmp_path: Path) 
         ),
     ]
     assert run("finish", exercise_id) == (0, f"{exercise_id} ended", "")
+    status, out, _ = run("list", "--format", "json")
+    assert [
+        (e["id"], e["status"], e["participants"], e["injects"], e["released"])
+        for e in json.loads(out)
+    ] == [(exercise_id, "ended", 2, 1, 1)]
 
 
 def test_refusals_exit_1_and_store_nothing(manager: Any, al_officer: Any) -> None:

@@ -7,6 +7,7 @@
   first shipped example).
 - `start ID [--by USERNAME]`, `finish ID [--by USERNAME]`.
 - `score ID [--at DT] [--format json|table]`.
+- `list [--format json|table]`: every exercise (id, title, organiser, period, status, counts).
 
 Every action is the organiser's liaison manager's (§6.11): `--by` names them; without it, the
 first liaison manager of the organiser covering the areas (the administrator runs the command
@@ -24,6 +25,7 @@ from django.contrib.auth import get_user_model
 from oip.accounts.models import Membership, Organisation
 from oip.exchange import exercises, reads
 from oip.exchange.exercises import ExerciseError, InjectSpec
+from oip.exchange.models import Exercise
 from oip.liaison.templates import shipped
 from oip.site import clock
 from oip.site.arguments import datetime_arg
@@ -69,6 +71,9 @@ def register(subparsers: Any) -> None:
     score.add_argument("--at", type=datetime_arg, default=None)
     score.add_argument("--format", choices=["json", "table"], default="table")
     score.set_defaults(run=run_score)
+    listing = commands.add_parser("list", help="every exercise, with its status")
+    listing.add_argument("--format", choices=["json", "table"], default="table")
+    listing.set_defaults(run=run_list)
 
 
 def _manager(options: dict[str, Any], organiser: Organisation | str, areas: list[str]) -> Any:
@@ -190,5 +195,33 @@ def run_score(options: dict[str, Any]) -> int:
             f"{r.short_name}  injects {r.injects}  on time {r.on_time}  late {r.late}  "
             f"missed {r.missed}  running {r.running}  acks {r.acks_in_time}/{r.acks_total}  "
             f"errors {r.handling_errors}"
+        )
+    return 0
+
+
+def run_list(options: dict[str, Any]) -> int:
+    found = [
+        {
+            "id": str(e.pk),
+            "title": e.title,
+            "organiser": e.organiser.short_name,
+            "areas": e.areas,
+            "starts": e.starts.isoformat(),
+            "ends": e.ends.isoformat(),
+            "status": e.status,
+            "participants": e.participants.count(),
+            "injects": e.injects.count(),
+            "released": e.injects.filter(released_at__isnull=False).count(),
+        }
+        for e in Exercise.objects.select_related("organiser").order_by("starts", "id")
+    ]
+    out = options["stdout"]
+    if options["format"] == "json":
+        out.write(json.dumps(found, indent=2))
+        return 0
+    for e in found:
+        out.write(
+            f"{e['id']}  {e['title']}  {e['organiser']}  {e['status']}  "
+            f"injects {e['released']}/{e['injects']}"
         )
     return 0
