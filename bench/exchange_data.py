@@ -284,6 +284,29 @@ def _insert(model: type[models.Model], join: str, n: int, step: int, k: int) -> 
     return model._default_manager.count()
 
 
+def _drop_indexes(table: str) -> list[str]:
+    """PostgreSQL: drop `table`'s plain indexes (not those of constraints), returning their
+    definitions: one sorted build after the insert beats a million btree insertions."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT "
+            "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [table],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
+
+
+def _recreate(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for definition in definitions:
+            cursor.execute(definition)
+
+
 def fill(n: int, seeds: Sequence[uuid.UUID]) -> dict[str, Any]:
     """Add `n - len(seeds)` filler notifications (and their rows) copied from the seeds, in
     one transaction per table: INSERT ... SELECT over generate_series (PostgreSQL) or a
@@ -312,9 +335,19 @@ def fill(n: int, seeds: Sequence[uuid.UUID]) -> dict[str, Any]:
         (Delivery, 'JOIN "exchange_delivery" r ON r."notification_id" = s.id'),
         (ExchangeEvent, 'JOIN "exchange_exchangeevent" r ON r."notification_id" = s.id'),
     ]
+    took: dict[str, float] = {}
     for model, join in plan:
+        started = time.perf_counter()
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The rows copy valid seed rows: skip the per-row FK triggers (superuser only).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            dropped = _drop_indexes(model._meta.db_table)
             n_rows[model._meta.db_table] = _insert(model, join, count, step, k)
+            _recreate(dropped)
+        took[model._meta.db_table] = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_seed")
         if connection.vendor == "postgresql":
@@ -325,7 +358,8 @@ def fill(n: int, seeds: Sequence[uuid.UUID]) -> dict[str, Any]:
             cursor.execute("ANALYZE")
         else:
             cursor.execute("ANALYZE")
-    return {"filler": count, "rows": n_rows, "seconds": round(time.perf_counter() - began, 1)}
+    seconds = round(time.perf_counter() - began, 1)
+    return {"filler": count, "rows": n_rows, "seconds": seconds, "per_table_s": took}
 
 
 def audit_chain(rows: int, now: dt.datetime) -> int:

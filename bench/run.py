@@ -52,6 +52,7 @@ LIAISON = (
     "bench_liaison_clocks",
     "bench_liaison_metrics",
     "bench_exchange_tick",
+    "bench_exchange_store",
 )
 
 
