@@ -293,6 +293,7 @@ def test_scores_per_participant_are_exact(
         "injects": 1,
         "stages": {"on_time": 1, "late": 0, "missed": 0, "running": 0},
         "acknowledgements": {"in_time": 1, "total": 1},
+        "routing": {"correct": 0, "total": 0},
         "handling_errors": 0,
     }
     assert ba.as_dict()["stages"] == {"on_time": 0, "late": 0, "missed": 1, "running": 0}
@@ -461,3 +462,61 @@ def test_property_stage_scores_follow_the_24_hour_clock(
         assert stages == {k: int(k == expected) for k in ("on_time", "late", "missed", "running")}
     finally:
         transaction.savepoint_rollback(sid)
+
+
+def test_routing_decisions_are_scored(
+    two_players: Exercise,
+    al_officer: Any,
+    ba_officer: Any,
+    enisa: Organisation,
+    al_csirt: Organisation,
+) -> None:
+    """A participant's own exercise early warning that the routing rule sends to ENISA scores
+    correct when addressed to ENISA, not when addressed elsewhere."""
+    with time_machine.travel(AT + dt.timedelta(hours=1), tick=False):
+        for user, to in ((al_officer, enisa), (ba_officer, al_csirt)):
+            actions.send(
+                user,
+                template="cyber-incident",
+                area="cyber",
+                tlp="amber",
+                audience="addressed",
+                addressees=[str(to.pk)],
+                stage="early_warning",
+                payload=EARLY,
+                title="Our incident",
+                exercise=str(two_players.pk),
+            )
+    [al, ba] = exercises.score(two_players, AT + dt.timedelta(hours=2))
+    assert (al.routing_correct, al.routing_total) == (1, 1)
+    assert (ba.routing_correct, ba.routing_total) == (0, 1)
+
+
+def test_a_send_marked_exercise_must_belong_to_a_running_one(
+    two_players: Exercise,
+    planned: Exercise,
+    al_csirt: Organisation,
+    enisa: Organisation,
+    ba_csirt: Organisation,
+) -> None:
+    """The check `actions.send` should make: no real item hides from the metrics as an exercise."""
+    al, ba = str(al_csirt.pk), str(ba_csirt.pk)
+    assert exercises.exercise_errors(None, al) == []
+    assert exercises.exercise_errors(str(two_players.pk), al) == []
+    assert exercises.exercise_errors(str(two_players.pk), str(enisa.pk)) == []
+    [(pointer, message)] = [(e.pointer, e.message) for e in exercises.exercise_errors("nope", al)]
+    assert (pointer, message) == ("/exercise", "unknown exercise 'nope'")
+    [planned_error] = exercises.exercise_errors(str(planned.pk), al)
+    assert planned_error.message == "the exercise is planned, not running"
+    other = exercises.plan_exercise(
+        two_players.created_by,
+        title="AL only",
+        organiser=enisa,
+        areas=["cyber"],
+        participants=[al_csirt],
+        starts=STARTS,
+        ends=ENDS,
+    )
+    exercises.start(two_players.created_by, other.pk)
+    [stranger] = exercises.exercise_errors(str(other.pk), ba)
+    assert stranger.message == "your organisation neither organises nor plays in it"

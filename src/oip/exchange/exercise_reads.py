@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from oip.accounts.models import Organisation
 from oip.exchange import crypto
 from oip.exchange.clocking import item_clocks
+from oip.exchange.crypto import IntegrityFailure
 from oip.exchange.fetch import NotFound
 from oip.exchange.models import (
     AuditEvent,
@@ -22,6 +24,8 @@ from oip.exchange.models import (
     Inject,
     Notification,
 )
+from oip.liaison.routing import required_routes
+from oip.liaison.templates import shipped
 from oip.site import clock
 
 __all__ = [
@@ -119,7 +123,8 @@ def _has_closure(follow: FollowUp) -> bool:
 @dataclass
 class ParticipantScore:
     """One participant's score: its recipient stage clocks (on time, late, missed = overdue,
-    still running), its acknowledgements (in time of all injects delivered) and its handling
+    still running), its acknowledgements (in time of all injects delivered), its routing
+    decisions (the routes its own exercise items had to take, and took) and its handling
     errors (acts on the exercise's items the access rule refused)."""
 
     organisation: str
@@ -131,6 +136,8 @@ class ParticipantScore:
     running: int = 0
     acks_in_time: int = 0
     acks_total: int = 0
+    routing_correct: int = 0
+    routing_total: int = 0
     handling_errors: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -146,6 +153,7 @@ class ParticipantScore:
                 "running": self.running,
             },
             "acknowledgements": {"in_time": self.acks_in_time, "total": self.acks_total},
+            "routing": {"correct": self.routing_correct, "total": self.routing_total},
             "handling_errors": self.handling_errors,
         }
 
@@ -167,6 +175,11 @@ def score(
     )
     for notification in notifications:
         events = list(notification.events.order_by("seq"))
+        sender = rows.get(str(notification.originator_org_id))
+        if sender is not None:
+            correct, total = _routing(notification)
+            sender.routing_correct += correct
+            sender.routing_total += total
         for delivery in notification.deliveries.all():
             row = rows.get(str(delivery.organisation_id))
             if row is None:
@@ -194,6 +207,59 @@ def score(
             rows[org_id].handling_errors += 1
             rows[org_id].errors.append(outcome)
     return sorted(rows.values(), key=lambda r: r.short_name)
+
+
+def _routing(notification: Notification) -> tuple[int, int]:
+    """(correct, total) of the routing obligations (§6.6.4) a participant's own exercise item
+    triggered with its opening stage: each `body:<id>` / `org:<id>` route must be among the
+    organisations it reached; `exercise:only` is met by being an exercise item. The payload is
+    opened to evaluate the rules only; nothing of it leaves this function."""
+    first = (
+        notification.submissions.filter(kind="stage")
+        .select_related("data_key")
+        .order_by("id")
+        .first()
+    )
+    try:
+        form = shipped().get(notification.template)
+    except KeyError:
+        return (0, 0)
+    if first is None:
+        return (0, 0)
+    key = getattr(first, "data_key", None)
+    try:
+        payload = crypto.open_payload(
+            payload_ct=bytes(first.payload_ct),
+            payload_mac=first.payload_mac,
+            key_id=key.key_id if key is not None else first.key_id,
+            wrapped=bytes(key.wrapped) if key is not None else None,
+            notification_id=str(notification.pk),
+            stage=first.stage,
+            revision=first.revision,
+            tlp=notification.tlp,
+        )
+    except IntegrityFailure:
+        return (0, 0)
+    routes = [r for r in required_routes(form, payload) if r.stage == first.stage]
+    reached = {str(d.organisation_id) for d in notification.deliveries.all()}
+    reached |= {
+        str(o)
+        for o in notification.addressees.exclude(organisation=None).values_list(
+            "organisation_id", flat=True
+        )
+    }
+    bodies = set(
+        Organisation.objects.filter(pk__in=reached).exclude(body="").values_list("body", flat=True)
+    )
+    correct = 0
+    for route in routes:
+        kind, _, target = route.to.partition(":")
+        correct += (
+            (kind == "body" and target in bodies)
+            or (kind == "org" and target in reached)
+            or kind == "exercise"
+        )
+    return (correct, len(routes))
 
 
 def exercise_refs(notification_ids: Iterable[str]) -> dict[str, dict[str, str]]:

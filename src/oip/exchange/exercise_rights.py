@@ -15,9 +15,16 @@ from django.core.exceptions import ValidationError
 from oip.accounts.models import Organisation
 from oip.exchange import audit
 from oip.exchange.fetch import Refused, actor_for
-from oip.exchange.models import Exercise
+from oip.exchange.models import Exercise, ExerciseParticipant
+from oip.liaison.templates import PayloadError
 
-__all__ = ["ExerciseError", "audit_exercise", "organisation_of", "require_manager"]
+__all__ = [
+    "ExerciseError",
+    "audit_exercise",
+    "exercise_errors",
+    "organisation_of",
+    "require_manager",
+]
 
 
 class ExerciseError(ValueError):
@@ -76,3 +83,23 @@ def audit_exercise(
         details=details,
         at=moment,
     )
+
+
+def exercise_errors(exercise: str | None, org: str) -> list[PayloadError]:
+    """What a send marked `exercise=` must be refused for (at `/exercise`): an unknown
+    exercise, one not running, or a sending organisation that neither organises nor plays in
+    it — so no real item can be kept out of the metrics by marking it an exercise."""
+    if not exercise:
+        return []
+    try:
+        found = Exercise.objects.filter(pk=str(exercise)).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        return [PayloadError("/exercise", f"unknown exercise {exercise!r}")]
+    if found.status != "running":
+        return [PayloadError("/exercise", f"the exercise is {found.status}, not running")]
+    playing = ExerciseParticipant.objects.filter(exercise=found, organisation_id=org).exists()
+    if org != str(found.organiser_id) and not playing:
+        return [PayloadError("/exercise", "your organisation neither organises nor plays in it")]
+    return []

@@ -51,6 +51,7 @@ from oip.exchange.exercise_reads import (
 from oip.exchange.exercise_rights import (
     ExerciseError,
     audit_exercise,
+    exercise_errors,
     organisation_of,
     require_manager,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "add_follow_up",
     "add_injects",
     "close_follow_up",
+    "exercise_errors",
     "exercise_refs",
     "finish",
     "follow_up_state",
