@@ -546,3 +546,19 @@ def test_nine_of_ten_clocks_is_exactly_ninety_percent():
         ("not_met", dt.date(2026, 3, 5)),  # 4 of 5
         ("met", dt.date(2026, 3, 10)),  # 9 of 10
     ]
+
+
+def test_facts_that_tie_on_time_and_id_give_the_same_observations_in_either_order():
+    """Found by the property above: a pass and a failure decided at the same instant under one
+    id once gave different observations depending on which came first."""
+    now = at("2025-06-01")
+    passed = probe("t0", "2025-01-01", "met", 30)
+    failed = probe("t0", "2025-01-01", "not_met", None)
+    assert passed.decided_at == failed.decided_at
+    one = run(Facts(reachability=[passed, failed]), now)
+    other = run(Facts(reachability=[failed, passed]), now)
+    assert one == other
+    assert sorted((o.status, o.observed_on) for o in one) == [
+        ("met", dt.date(2025, 1, 1)),
+        ("not_met", dt.date(2025, 1, 1)),
+    ]

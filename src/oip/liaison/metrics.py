@@ -129,7 +129,9 @@ def _reachability(
             by_country[result.country].append(result)
     window = dt.timedelta(days=rule.window_days)
     for country, items in by_country.items():
-        items.sort(key=lambda r: (r.decided_at, r.id))
+        # Total order: facts that tie on time and id (never in the store, but the rule must not
+        # depend on arrival order even then) are ordered by their whole value.
+        items.sort(key=lambda r: (r.decided_at, r.id, repr(r)))
         last_met: dt.date | None = None
         passed: dict[str, dt.datetime] = {}  # function -> its latest pass
         for r in items:
