@@ -60,6 +60,14 @@ def imports(path: Path, src: Path) -> Iterator[tuple[str, int, bool]]:
     """Yield (imported oip module, line, at top level?) for every `oip` import in a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     top = {id(node) for node in tree.body}
+    # An `if TYPE_CHECKING:` block at the top holds imports for annotations only (a cycle
+    # that exists for the type checker, never at run time): its imports count as at the top.
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) in {
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        }:
+            top |= {id(inner) for inner in node.body}
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):

@@ -33,13 +33,14 @@ from oip.liaison.routing import (
     parse_condition,
 )
 from oip.liaison.schema import ClockFile, TaxonomyFile, TemplateFile
-from oip.liaison.templates import (
+from oip.liaison.template import (
     FORMATS,
     Problem,
     Taxonomy,
     Template,
     TemplateErrors,
     TemplateSet,
+    build_template,
     inline_refs,
     payload_errors_of,
 )
@@ -287,8 +288,6 @@ class Loader:
         rules = self.rules(file, parsed, properties)
         if len(self.problems) > before:
             return None
-        from oip.liaison.templates import build_template
-
         return build_template(parsed, schemas, validators, rules, digest)
 
     def inject(

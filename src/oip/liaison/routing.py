@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from oip.liaison.templates import Template
+    from oip.liaison.template import Template
 
 __all__ = [
     "All",

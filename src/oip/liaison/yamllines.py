@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from oip.liaison.templates import Problem, TemplateErrors
+from oip.liaison.template import Problem, TemplateErrors
 
 Loc = tuple[str | int, ...]
 
