@@ -139,7 +139,8 @@ def test_suspension_materialises_one_withdrawal(
         "suspension",
     )
     assert row.effective_at == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
-    assert row.recall_required is True
+    # Never exported: nothing left the platform, nothing to recall (§6.9 step 4).
+    assert (row.recall_required, row.recall_due) == (False, None)
     assert row.standing["status"] == "suspended"
 
 

@@ -346,7 +346,7 @@ def test_roles_of_the_persona_matrix() -> None:
 def test_capabilities_say_what_a_country_receives() -> None:
     caps = capabilities("AL", "cyber", FakeStanding(2), POLICY)
     assert (caps.templates, caps.addressed, caps.community, caps.red, caps.sentence) == (
-        ("cyber-incident", "reachability-test"),
+        ("cyber-incident", "reachability-test", "recall"),
         "amber",
         "amber",
         False,

@@ -375,6 +375,9 @@ def respond(
             org_id=actor.org,
             now=moment,
         )
+        if notification.template == "recall" and stage == "attestation":
+            # The recipient's attestation stops the recall's clock (§6.9, `oip.exchange.recalls`).
+            record_event(notification, "attested", moment, user=user, org_id=actor.org)
         audit_act(
             actor,
             "respond",

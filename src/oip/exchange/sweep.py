@@ -4,6 +4,8 @@
 The access rule already refuses them on every read; the sweep materialises `Withdrawal` rows
 (for notices, recalls and the audit trail) through `oip.liaison.access.withdrawals`, effective
 from the first day of the suspension, so a rerun or a tick on another worker adds nothing.
+A withdrawal the organisation had exported at AMBER or above is `recall_required` (with the
+attestation's due instant), and `oip.exchange.recalls.send_recalls` sends the recalls.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 
 from oip.exchange.models import Delivery, Withdrawal
 from oip.exchange.reads import item_for, policy, standing_for
+from oip.exchange.recalls import attest_by, recall_needed, send_recalls
 from oip.liaison.access import Delivered, withdrawals
 
 __all__ = ["sweep_withdrawals"]
@@ -52,6 +55,12 @@ def sweep_withdrawals(now: dt.datetime) -> int:
             for d in rows
         ]
         notices = withdrawals(before, after, delivered, policy())
+        by_id = {str(d.notification_id): d.notification for d in rows}
+        orgs = {str(d.organisation_id): d.organisation for d in rows}
+        # A recall only where the organisation exported the item (§6.9 step 4).
+        recall = {
+            (n.org, n.item): n.recall and recall_needed(by_id[n.item], n.org) for n in notices
+        }
         made = Withdrawal.objects.bulk_create(
             [
                 Withdrawal(
@@ -60,7 +69,8 @@ def sweep_withdrawals(now: dt.datetime) -> int:
                     reason="suspension",
                     effective_at=effective,
                     standing={"tier": after.tier, "status": after.status, "as_of": str(day)},
-                    recall_required=n.recall,
+                    recall_required=recall[(n.org, n.item)],
+                    recall_due=attest_by(orgs[n.org], now) if recall[(n.org, n.item)] else None,
                     recorded_at=now,
                 )
                 for n in notices
@@ -71,4 +81,6 @@ def sweep_withdrawals(now: dt.datetime) -> int:
             ignore_conflicts=True,
         )
         written += len(made)
+    # Recalls of what left the platform: once per organisation and item, retried if not sent.
+    send_recalls(now)
     return written

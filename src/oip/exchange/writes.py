@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 ENCRYPTED_TITLES = frozenset({"amber+strict", "red"})
-#: Templates used in every area (the shell sets the area per contact point).
-ANY_AREA_TEMPLATES = frozenset({"reachability-test"})
+#: Templates used in every area (the shell sets the area: per contact point, per recall).
+ANY_AREA_TEMPLATES = frozenset({"reachability-test", "recall"})
 
 
 def audit_act(actor: Actor, action: str, notification_id: str, tlp: str, **details: Any) -> None:
