@@ -26,6 +26,7 @@ from oip.evidence.actions import ImportFailed, record_observation
 from oip.evidence.models import Observation
 from oip.evidence.records import SourceRecord
 from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, org_events
+from oip.exchange.exceptional import exceptional_deliveries
 from oip.exchange.fetch import policy
 from oip.exchange.models import (
     BreachSignature,
@@ -323,6 +324,7 @@ def read_facts(now: dt.datetime, evidence_map: EvidenceMap | None = None) -> Fac
         uses=_uses(orgs),
         clocks=clocks,
         breaches=breach_decisions(),
+        exceptional=exceptional_deliveries(now),
         recognised=_recognised(evidence_map),
     )
 

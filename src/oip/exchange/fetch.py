@@ -18,10 +18,15 @@ from typing import Any, NoReturn
 from oip.accounts.models import Membership, Organisation
 from oip.conditionality.types import Standing
 from oip.exchange import audit
-from oip.exchange.models import Delivery, ExerciseParticipant, Notification
+from oip.exchange.models import (
+    Delivery,
+    ExceptionalAddressing,
+    ExerciseParticipant,
+    Notification,
+)
 from oip.liaison.policy import Policy, load_policy
 from oip.liaison.templates import PayloadError
-from oip.liaison.types import Actor, Decision, DeliveryFact, Item
+from oip.liaison.types import Actor, Decision, DeliveryFact, Exceptional, Item
 from oip.standings.standing import standing as engine_standing
 from oip.vocabulary import TLP_LEVELS
 
@@ -175,7 +180,24 @@ def item_for(notification: Notification, org: Organisation | str | None) -> Item
         exercise=str(notification.exercise) if notification.exercise else None,
         exercise_participants=players,
         delivery=delivery,
+        exceptional=_exceptional(notification, org_id),
     )
+
+
+def _exceptional(notification: Notification, org_id: str) -> Exceptional | None:
+    """The reader's organisation's exceptional addressing of the item (§6.5.1), if any: only
+    EU bodies address exceptionally, so other items cost no query. A prefetched
+    `reader_exceptional` list is used when present."""
+    if not org_id or notification.originator_org.kind != "eu_body":
+        return None
+    prefetched = getattr(notification, "reader_exceptional", None)
+    if prefetched is not None:
+        row = next((e for e in prefetched if str(e.organisation_id) == org_id), None)
+    else:
+        row = ExceptionalAddressing.objects.filter(
+            notification=notification, organisation_id=org_id
+        ).first()
+    return Exceptional(row.justification, row.expires_at) if row is not None else None
 
 
 def notification_or_404(notification_id: str | uuid.UUID) -> Notification:

@@ -37,7 +37,13 @@ from oip.exchange.fetch import (
     refuse,
     standing_for,
 )
-from oip.exchange.models import Delivery, ExchangeEvent, Notification, Submission
+from oip.exchange.models import (
+    Delivery,
+    ExceptionalAddressing,
+    ExchangeEvent,
+    Notification,
+    Submission,
+)
 from oip.liaison.access import decide
 from oip.liaison.tlp import rank
 from oip.liaison.types import Actor, ClockState, Decision
@@ -304,6 +310,15 @@ def _candidates(actor: Actor, area: str | None) -> Any:
                 else Delivery.objects.none()
             ),
             to_attr="reader_deliveries",
+        ),
+        Prefetch(
+            "exceptional",
+            queryset=(
+                ExceptionalAddressing.objects.filter(organisation_id=actor.org)
+                if actor.org
+                else ExceptionalAddressing.objects.none()
+            ),
+            to_attr="reader_exceptional",
         ),
         Prefetch("events", queryset=ExchangeEvent.objects.order_by("seq"), to_attr="all_events"),
         Prefetch(

@@ -24,6 +24,7 @@ Request bodies are read here rather than by django-ninja's schema validation, so
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from django.utils.cache import patch_cache_control
 from ninja import Router
 
 from oip.catalogue.fetch import current_catalogue
-from oip.exchange import actions, reads
+from oip.exchange import actions, exceptional, reads
 from oip.exchange.api import exports, reachability
 from oip.exchange.api.shapes import (
     NOTIFICATION_BODY,
@@ -171,12 +172,33 @@ def send(request: HttpRequest) -> JsonResponse:
     addressees = list_field(body, "addressees", errors)
     named = list_field(body, "named_recipients", errors)
     payload = payload_field(body, errors)
+    exceptional_body = exceptional_field(body, errors)
     form = shipped().templates.get(template_id) if isinstance(template_id, str) else None
     if template_id is not None and form is None:
         errors.append(PayloadError("/template", f"unknown template {template_id!r}"))
     if errors or form is None:
         raise reads.PayloadInvalid(errors)
     stage = stage or form.opening_stage()
+    # Never derived from the payload: a title below AMBER+STRICT is stored in clear.
+    title = title.strip() or f"{form.title} ({stage})"
+    if exceptional_body is not None:
+        # An EU liaison manager's addressing above the cap (§6.5.1): `oip.exchange.exceptional`.
+        notification = exceptional.send_exceptional(
+            caller.user,
+            justification=exceptional_body[0],
+            expires_at=exceptional_body[1],
+            template=form.id,
+            area=area,
+            tlp=tlp,
+            audience=audience,
+            addressees=addressees,
+            stage=stage,
+            payload=payload,
+            title=title,
+            named_recipients=named,
+            org=caller.organisation,
+        )
+        return _json(201, {"id": str(notification.id)})
     notification = actions.send(
         caller.user,
         template=form.id,
@@ -186,13 +208,36 @@ def send(request: HttpRequest) -> JsonResponse:
         addressees=addressees,
         stage=stage,
         payload=payload,
-        # Never derived from the payload: a title below AMBER+STRICT is stored in clear.
-        title=title.strip() or f"{form.title} ({stage})",
+        title=title,
         exercise=exercise,
         named_recipients=named,
         org=caller.organisation,
     )
     return _json(201, {"id": str(notification.id)})
+
+
+def exceptional_field(
+    body: dict[str, Any], errors: list[PayloadError]
+) -> tuple[str, dt.datetime | None] | None:
+    """`"exceptional": {"justification", "expires_at"?}` (§6.5.1), or None when absent."""
+    value = body.get("exceptional")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.append(PayloadError("/exceptional", "an object: justification, expires_at"))
+        return None
+    justification = value.get("justification")
+    if not isinstance(justification, str) or not justification.strip():
+        errors.append(PayloadError("/exceptional/justification", "required"))
+        justification = ""
+    expires = value.get("expires_at")
+    expires_at = None
+    if expires is not None:
+        try:
+            expires_at = dt.datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+        except ValueError:
+            errors.append(PayloadError("/exceptional/expires_at", "an ISO 8601 date-time"))
+    return justification, expires_at
 
 
 @router.get(

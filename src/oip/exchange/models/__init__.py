@@ -2,6 +2,7 @@
 
 from oip.exchange.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from oip.exchange.models.evidence import BreachSignature, EvidenceLink, HandlingBreach
+from oip.exchange.models.exceptional import ExceptionalAddressing
 from oip.exchange.models.exercise import (
     AfterActionReport,
     Exercise,
@@ -44,6 +45,7 @@ __all__ = [
     "Delivery",
     "EgressRecord",
     "EvidenceLink",
+    "ExceptionalAddressing",
     "ExchangeEvent",
     "Exercise",
     "ExerciseParticipant",
