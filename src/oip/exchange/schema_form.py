@@ -88,7 +88,9 @@ def _kind(spec: Mapping[str, Any], root: Mapping[str, Any]) -> tuple[Kind, tuple
 
 
 def _help(spec: Mapping[str, Any], kind: Kind) -> str:
-    parts = [str(spec["description"])] if spec.get("description") else []
+    parts = [str(spec["description"]).strip()] if spec.get("description") else []
+    if parts and not parts[0].endswith((".", "?", "!")):
+        parts[0] += "."  # a sentence of its own: the format's sentence may follow it
     if spec.get("format") == "date-time":
         parts.append("Date and time in ISO 8601 with a zone, e.g. 2026-03-28T22:00:00Z.")
     elif spec.get("format") == "date":
