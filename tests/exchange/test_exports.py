@@ -21,7 +21,7 @@ from oip.exchange.models import AuditEvent, EgressRecord, ExchangeEvent
 from oip.exchange.reads import PayloadInvalid, Refused
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, exchange_member
-from tests.exchange.verified import verify
+from tests.exchange.verified import verify, with_device
 from tests.personas import Persona
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,40 @@ def test_watermarks_differ_by_person_item_and_export(user: str, item: str, a: st
     assert mark == watermark_for(user, item, a)
     assert (mark == watermark_for(user, item, b)) == (a == b)
     assert mark != watermark_for(user + "x", item, a)
+
+
+def signed(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    with_device(user)
+    verify(Persona(client, user))
+    return client
+
+
+def test_the_export_button_downloads_and_records(
+    frozen: dt.datetime,
+    al_tier3: None,
+    enisa_officer: Any,
+    al_officer: Any,
+    ba_officer: Any,
+    al_csirt: Organisation,
+) -> None:
+    item = send(enisa_officer, "amber", [al_csirt])
+    al = signed(al_officer)
+    page = al.get(f"/exchange/n/{item}/")
+    assert page.status_code == 200
+    assert f'action="/exchange/n/{item}/export/"' in page.content.decode()
+    assert 'name="purpose" required' in page.content.decode()
+    refused = al.get(f"/exchange/n/{item}/export/")
+    assert refused.status_code == 422
+    assert signed(ba_officer).get(f"/exchange/n/{item}/export/?purpose=x").status_code == 404
+    assert ledger() == (0, 0, 0)
+    download = al.get(f"/exchange/n/{item}/export/", {"purpose": "ticket", "onward": "AL CERT"})
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="cyber-incident-{item}.json"'
+    assert json.loads(download.content)["tlp"] == "TLP:AMBER"
+    assert EgressRecord.objects.get().declared_onward == [
+        {"purpose": "ticket", "recipients": ["AL CERT"]}
+    ]
+    red = send(enisa_officer, "red", [al_csirt], named_recipients=["al-cp"])
+    assert 'name="purpose"' not in al.get(f"/exchange/n/{red}/").content.decode()

@@ -24,6 +24,8 @@ from oip.exchange.views.common import clock_badges, error_page, organisation_nam
 from oip.liaison.templates import shipped
 from oip.site import clock
 
+#: From AMBER up an export declares its purpose and onward recipients (§6.4).
+EXPORT_PURPOSE_LEVELS = frozenset({"amber", "amber+strict", "red"})
 INTEGRITY = (
     "The stored item failed its integrity check, so it is not shown. The failure is recorded "
     "in the audit log; the platform's operators have been told."
@@ -105,6 +107,9 @@ def notification(request: HttpRequest, notification_id: str) -> HttpResponse:
         "acknowledged": acknowledged,
         "follow_ups": follow_ups,
         "own": own,
+        # RED is view only (§6.4); the export itself decides again (and records the egress).
+        "may_export": content and item.tlp != "red",
+        "export_needs_purpose": item.tlp in EXPORT_PURPOSE_LEVELS,
     }
     return render(request, "exchange/notification.html", context)
 
