@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oip.accounts.models import Organisation
 from oip.evidence.models import Observation
@@ -154,3 +157,24 @@ def test_an_eu_body_contact_point_is_not_a_designation(
     with pytest.raises(Refused) as refused:
         confirm_designation(manager, own.pk, NOW.date(), now=NOW)
     assert refused.value.reason == "not_national"
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(offset=st.integers(min_value=-30, max_value=30))
+def test_met_is_observed_on_the_notification_day_within_designation_and_today(
+    point: ContactPoint, manager: Any, offset: int
+) -> None:
+    day = point.designated_on + dt.timedelta(days=offset)
+    with transaction.atomic():
+        try:
+            created = confirm_designation(manager, point.pk, day, now=NOW).created
+        except PayloadInvalid:
+            created = None
+        valid = point.designated_on <= day <= NOW.date()
+        assert created == (1 if valid else None)
+        assert [g[3] for g in generated()] == ([day] if valid else [])
+        transaction.set_rollback(True)

@@ -10,7 +10,10 @@ import json
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Organisation
 from oip.exchange import reads
@@ -171,3 +174,41 @@ def test_no_exceptional_read_while_suspended(
     with pytest.raises(reads.Refused) as refused:
         reads.open_item(ba_officer, item.id, NOW)
     assert refused.value.reason == "above_tier_cap"
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    expires_in=st.integers(min_value=1, max_value=60 * 24),
+    read_after=st.integers(min_value=0, max_value=70 * 24),
+    default=st.booleans(),
+)
+def test_readable_above_the_cap_exactly_until_the_expiry(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    manager: Any,
+    ba_officer: Any,
+    ba_csirt: Organisation,
+    expires_in: int,
+    read_after: int,
+    default: bool,
+) -> None:
+    expires_at = None if default else NOW + dt.timedelta(hours=expires_in)
+    until = NOW + dt.timedelta(days=30) if default else expires_at
+    moment = NOW + dt.timedelta(hours=read_after)
+    with transaction.atomic():
+        item = send_exceptional(
+            manager, justification=WHY, expires_at=expires_at, template="cyber-incident",
+            area="cyber", tlp="amber+strict", addressees=[str(ba_csirt.pk)],
+            stage="early_warning", payload=EARLY, title="Grid attack", now=NOW,
+        )  # fmt: skip
+        assert ExceptionalAddressing.objects.get().expires_at == until
+        try:
+            reason = reads.open_item(ba_officer, item.id, moment).decision.reason
+        except reads.Refused as refused:
+            reason = refused.reason
+        assert reason == ("within_cap" if moment < until else "above_tier_cap")
+        transaction.set_rollback(True)

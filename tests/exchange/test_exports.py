@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -251,3 +252,53 @@ def test_the_export_button_downloads_and_records(
     ]
     red = send(enisa_officer, "red", [al_csirt], named_recipients=["al-cp"])
     assert 'name="purpose"' not in al.get(f"/exchange/n/{red}/").content.decode()
+
+
+TLPS = ["clear", "green", "amber", "amber+strict", "red"]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    tlp=st.sampled_from(TLPS),
+    analyst_reads=st.booleans(),
+    purpose=st.sampled_from(["", " ", "ticket"]),
+)
+def test_an_export_is_recorded_exactly_when_the_rule_and_the_purpose_allow_it(
+    frozen: dt.datetime,
+    al_tier3: None,
+    enisa_officer: Any,
+    al_officer: Any,
+    analyst: Any,
+    al_csirt: Organisation,
+    tlp: str,
+    analyst_reads: bool,
+    purpose: str,
+) -> None:
+    with transaction.atomic():
+        named = ["al-cp", "al-analyst"] if tlp == "red" else []
+        item = send(enisa_officer, tlp, [al_csirt], named_recipients=named)
+        who = analyst if analyst_reads else al_officer
+        rank = TLPS.index(tlp)
+        if tlp == "red":
+            # The analyst's clearance (AMBER+STRICT) stops RED before the export rule does.
+            expected = "clearance" if analyst_reads else "export_forbidden"
+        elif analyst_reads and rank > TLPS.index("amber"):
+            expected = "role"
+        elif rank >= TLPS.index("amber") and not purpose.strip():
+            expected = "/purpose"
+        else:
+            expected = "ok"
+        try:
+            export_item(who, item, purpose=purpose, now=NOW)
+            outcome = "ok"
+        except Refused as refused:
+            outcome = refused.reason
+        except PayloadInvalid as invalid:
+            outcome = invalid.errors[0].pointer
+        assert outcome == expected
+        assert ledger() == ((1, 1, 1) if expected == "ok" else (0, 0, 0))
+        transaction.set_rollback(True)

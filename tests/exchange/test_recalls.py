@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Organisation
 from oip.exchange import actions, reads
@@ -21,6 +24,7 @@ from oip.exchange.recalls import attest, attest_by
 from oip.exchange.tick import tick
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, exchange_member
+from tests.exchange.evidence import record
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/exchange/"
@@ -195,3 +199,53 @@ def test_nothing_exported_means_no_recall(
     sign_breach(managers[1], str(breach.pk), "confirm", now=NOW)
     assert tick(NOW).withdrawals == 1
     assert recalls() == []
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    exported=st.lists(st.booleans(), min_size=3, max_size=3),
+    minutes=st.lists(st.integers(min_value=0, max_value=5 * 24 * 60), min_size=1, max_size=5),
+)
+def test_whatever_the_ticks_one_recall_lists_exactly_the_exported_items(
+    frozen: dt.datetime,
+    al_tier3: None,
+    enisa_officer: Any,
+    al_officer: Any,
+    al_csirt: Organisation,
+    exported: list[bool],
+    minutes: list[int],
+) -> None:
+    with transaction.atomic():
+        items = [send(enisa_officer, "amber+strict", al_csirt, f"Item {i}") for i in range(3)]
+        for item, out in zip(items, exported, strict=True):
+            if out:
+                export_item(al_officer, item.id, purpose="ticket", now=NOW)
+        record(
+            "AL",
+            ("cyber.enisa-observer-status.information-handling",),
+            status="not_met",
+            observed_on=NOW.date(),
+        )
+        times = sorted(NOW + dt.timedelta(minutes=m) for m in minutes)
+        for moment in times:
+            tick(moment)
+        found = [
+            reads.open_item(al_officer, r.id, times[-1]).submissions[0].payload for r in recalls()
+        ]
+        expected = sorted(str(i.pk) for i, out in zip(items, exported, strict=True) if out)
+        if expected:
+            assert len(found) == 1
+            assert sorted(found[0]["items"]) == expected
+            first = times[0].astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+            assert found[0]["attest_by"] == attest_by(al_csirt, times[0]).isoformat().replace(
+                "+00:00", "Z"
+            )
+            assert first <= found[0]["attest_by"]
+        else:
+            assert found == []
+        assert Withdrawal.objects.filter(recall_required=True).count() == len(expected)
+        transaction.set_rollback(True)
