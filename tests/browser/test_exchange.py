@@ -275,7 +275,13 @@ def test_compose_by_keyboard(
     assert p.locator(".field-error").count() == 1
     assert violations(p, axe_source) == []
     p.screenshot(path=str(shots / "exchange-compose.png"), full_page=True)
-    tab_to(p, "#f-aware_at")
+    # above the form, the refusal names the field and leads to it
+    assert p.locator("#form-errors li").all_inner_texts() == [
+        f"Aware at: '{WRONG_AWARE_AT}' is not a 'date-time'"
+    ]
+    tab_to(p, "#form-errors a[href='#f-aware_at']")
+    p.keyboard.press("Enter")
+    assert focused(p, "#f-aware_at")
     p.keyboard.press("Control+A")
     p.keyboard.type(EARLY["aware_at"])
     sent = press_and_load(p)  # Enter in a text input sends the form
@@ -422,3 +428,26 @@ def test_axe_finds_no_violation_on_second_factor_pages(
     assert setup_findings == {
         f"{page} ({username})": [] for username in people for page in ("setup", "backup codes")
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/exchange/inbox/", "/exchange/compose/?template=cyber-incident", "/exchange/n/{item}/"],
+)
+def test_readable_on_a_375px_phone(
+    exchange: Exchange, chromium: Any, people: dict[str, Person], officer_token: str, path: str
+) -> None:
+    if "{item}" in path:
+        path = path.format(
+            item=send(exchange, officer_token, "Phone check", dt.datetime.now(dt.UTC))
+        )
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        storage_state=people["al-cp"].state,
+    )
+    phone = Page(context.new_page())
+    p = phone.visit(exchange.url + path)
+    assert p.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.problems == []
+    context.close()
