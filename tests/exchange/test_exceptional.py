@@ -20,6 +20,7 @@ from oip.exchange import reads
 from oip.exchange.evidence import read_facts
 from oip.exchange.exceptional import exceptional_deliveries, send_exceptional
 from oip.exchange.models import AuditEvent, ExceptionalAddressing, Notification
+from oip.exchange.performance import forget_performance, public_performance
 from oip.liaison.measured import ExceptionalDelivery
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, exchange_member
@@ -212,3 +213,25 @@ def test_readable_above_the_cap_exactly_until_the_expiry(
             reason = refused.reason
         assert reason == ("within_cap" if moment < until else "above_tier_cap")
         transaction.set_rollback(True)
+
+
+def test_the_public_page_counts_exceptional_deliveries_by_the_eu_side(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    manager: Any,
+    ba_csirt: Organisation,
+) -> None:
+    for title in ("Grid attack", "Second attack", "Third attack"):
+        send_exceptional(
+            manager, justification=WHY, template="cyber-incident", area="cyber",
+            tlp="amber+strict", addressees=[str(ba_csirt.pk)], stage="early_warning",
+            payload=EARLY, title=title, now=NOW,
+        )  # fmt: skip
+    forget_performance()
+    # 2026Q4 is published 90 days after its end: from 2027-03-31.
+    assert public_performance(dt.datetime(2027, 3, 30, tzinfo=dt.UTC)).metrics.rows == ()
+    forget_performance()
+    rows = public_performance(dt.datetime(2027, 3, 31, tzinfo=dt.UTC)).metrics.rows
+    assert [(r.country, r.area, r.quarter, r.exceptional_deliveries) for r in rows] == [
+        ("BA", "cyber", "2026Q4", 3)
+    ]
