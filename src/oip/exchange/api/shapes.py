@@ -261,6 +261,15 @@ NOTIFICATION_BODY = _body(
             "title": {"type": "string", "description": "default: the template's title"},
             "payload": _OBJECT,
             "exercise": {"type": ["string", "null"]},
+            "exceptional": {
+                "type": ["object", "null"],
+                "description": "an EU liaison manager's addressing above the cap (§6.5.1)",
+                "required": ["justification"],
+                "properties": {
+                    "justification": {"type": "string", "minLength": 1},
+                    "expires_at": {"type": "string", "format": "date-time"},
+                },
+            },
         },
     },
     {
