@@ -451,3 +451,51 @@ def test_readable_on_a_375px_phone(
     assert p.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone.problems == []
     context.close()
+
+
+FOCUSABLE = """() => Array.from(document.querySelectorAll(
+  'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex="0"]'))
+  .filter(e => { const r = e.getBoundingClientRect();
+                 return r.width > 0 || r.height > 0 || e.classList.contains('skip-link'); })
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exchange/login/",
+        "/exchange/inbox/",
+        "/exchange/compose/?template=cyber-incident",
+        "/exchange/n/{item}/",
+    ],
+)
+def test_keyboard_reaches_every_control_with_visible_focus(
+    exchange: Exchange, as_person: Any, chromium: Any, officer_token: str, path: str
+) -> None:
+    if path == "/exchange/login/":
+        page = Page(chromium.new_context().new_page())
+    else:
+        page = as_person("al-cp")
+    if "{item}" in path:
+        path = path.format(
+            item=send(exchange, officer_token, "Focus check", dt.datetime.now(dt.UTC))
+        )
+    p = page.visit(exchange.url + path)
+    wanted = set(p.evaluate(FOCUSABLE))
+    reached: set[str] = set()
+    invisible: set[str] = set()
+    for _ in range(300):
+        p.keyboard.press("Tab")
+        html, outline = p.evaluate(
+            "() => { const e = document.activeElement; if (e === document.body) return ['', ''];"
+            " return [e.outerHTML.slice(0, 120), getComputedStyle(e).outlineStyle]; }"
+        )
+        if not html:  # past the last control, focus leaves the document for the browser's UI
+            break
+        reached.add(html)
+        if outline == "none":
+            invisible.add(html)
+    assert wanted - reached == set()
+    assert invisible == set()
+    if path == "/exchange/login/":
+        page.page.context.close()
