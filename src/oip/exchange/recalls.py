@@ -101,14 +101,25 @@ def _sender(area: str, now: dt.datetime, preferred: set[str]) -> Membership | No
 
 
 def send_recalls(now: dt.datetime) -> list[Notification]:
-    """Send the recalls due at `now` (see the module's docstring); return them."""
-    done = _recalled_already()
-    pending: dict[tuple[str, str], list[Withdrawal]] = defaultdict(list)
-    for row in (
-        Withdrawal.objects.filter(reason="suspension", recall_required=True, effective_at__lte=now)
+    """Send the recalls due at `now` (see the module's docstring); return them.
+
+    One transaction that first locks the withdrawals to recall (PostgreSQL row locks; SQLite's
+    IMMEDIATE write lock), so two workers ticking at once cannot both send a recall: the
+    second sees the first's `recalled` events."""
+    with transaction.atomic():
+        return _send_recalls(now)
+
+
+def _send_recalls(now: dt.datetime) -> list[Notification]:
+    rows = list(
+        Withdrawal.objects.select_for_update(of=("self",))
+        .filter(reason="suspension", recall_required=True, effective_at__lte=now)
         .select_related("notification", "organisation")
         .order_by("effective_at", "id")
-    ):
+    )
+    done = _recalled_already()
+    pending: dict[tuple[str, str], list[Withdrawal]] = defaultdict(list)
+    for row in rows:
         if (str(row.organisation_id), str(row.notification_id)) not in done:
             pending[(str(row.organisation_id), row.notification.area)].append(row)
     sent = []
