@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oip.accounts.models import Organisation
+from oip.accounts.models import ApiToken, Organisation
 from oip.evidence.models import Observation
 from oip.exchange import actions
 from oip.exchange.designations import Pending, confirm_designation, designation_queue
@@ -178,3 +179,34 @@ def test_met_is_observed_on_the_notification_day_within_designation_and_today(
         assert created == (1 if valid else None)
         assert [g[3] for g in generated()] == ([day] if valid else [])
         transaction.set_rollback(True)
+
+
+def test_the_designations_api(
+    point: ContactPoint,
+    manager: Any,
+    enisa: Organisation,
+    ba_csirt: Organisation,
+    enisa_officer: Any,
+) -> None:
+    def bearer(user: Any, org: Organisation) -> Client:
+        token, _ = ApiToken.issue(user, org, dt.timedelta(days=1))
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    lm, officer = bearer(manager, enisa), bearer(enisa_officer, enisa)
+    path = f"/api/v1/exchange/designations/{point.pk}/confirm"
+    assert [p["contact_point"] for p in lm.get("/api/v1/exchange/designations").json()] == [
+        str(point.pk)
+    ]
+    assert officer.get("/api/v1/exchange/designations").json() == []
+    denied = officer.post(path, {"notified_on": "2026-09-28"}, content_type="application/json")
+    assert (denied.status_code, denied.json()) == (403, {"reason": "not_body_manager"})
+    bad = lm.post(path, {"notified_on": "28/09/2026"}, content_type="application/json")
+    assert (bad.status_code, bad.json()) == (
+        422,
+        {"detail": [{"pointer": "/notified_on", "message": "a date YYYY-MM-DD"}]},
+    )
+    assert Client().post(path, {}, content_type="application/json").status_code == 401
+    assert generated() == []
+    done = lm.post(path, {"notified_on": "2026-09-28"}, content_type="application/json")
+    assert (done.status_code, done.json()) == (200, {"created": 1})
+    assert [g[3] for g in generated()] == [NOTIFIED]

@@ -249,3 +249,73 @@ def test_whatever_the_ticks_one_recall_lists_exactly_the_exported_items(
             assert found == []
         assert Withdrawal.objects.filter(recall_required=True).count() == len(expected)
         transaction.set_rollback(True)
+
+
+def bearer(user: Any, org: Organisation) -> Client:
+    token, _ = ApiToken.issue(user, org, dt.timedelta(days=7))
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_the_recalls_api_for_every_persona(
+    frozen: dt.datetime,
+    al_tier3: None,
+    enisa: Organisation,
+    enisa_officer: Any,
+    al_officer: Any,
+    ba_officer: Any,
+    al_csirt: Organisation,
+    ba_csirt: Organisation,
+) -> None:
+    item = send(enisa_officer, "amber+strict", al_csirt, "Grid attack")
+    export_item(al_officer, item.id, purpose="ticket", now=NOW)
+    record(
+        "AL",
+        ("cyber.enisa-observer-status.information-handling",),
+        status="not_met",
+        observed_on=NOW.date(),
+    )
+    tick(NOW)
+    (recall,) = recalls()
+    al, ba, eu = (
+        bearer(al_officer, al_csirt),
+        bearer(ba_officer, ba_csirt),
+        bearer(enisa_officer, enisa),
+    )
+    listed = {
+        "id": str(recall.id),
+        "organisation": str(al_csirt.pk),
+        "items": [str(item.pk)],
+        "attest_by": "2026-10-08T09:00:00Z",
+        "sent_at": NOW.isoformat(),
+        "clock": "running",
+        "attested_at": None,
+    }
+    assert al.get(f"{BASE}recalls").json() == [listed]
+    assert eu.get(f"{BASE}recalls").json() == [listed]
+    assert ba.get(f"{BASE}recalls").json() == []
+    assert Client().get(f"{BASE}recalls").status_code == 401
+    before = ExchangeEvent.objects.count()
+    path = f"{BASE}recalls/{recall.id}/attestation"
+    assert ba.post(path, {"deleted_by": "x", "deleted_at": "2026-10-01T08:00:00Z"},
+                   content_type="application/json").status_code == 404  # fmt: skip
+    missing = al.post(path, {"deleted_at": "2026-10-01"}, content_type="application/json")
+    assert (missing.status_code, missing.json()) == (
+        422,
+        {
+            "detail": [
+                {"pointer": "/deleted_by", "message": "required"},
+                {"pointer": "/deleted_at", "message": "with a time zone"},
+            ]
+        },
+    )
+    assert ExchangeEvent.objects.count() == before
+    done = al.post(
+        path,
+        {"deleted_by": "Head of the CSIRT", "deleted_at": "2026-10-01T08:30:00Z"},
+        content_type="application/json",
+    )
+    assert (done.status_code, done.json()["stage"]) == (201, "attestation")
+    assert al.get(f"{BASE}recalls").json()[0] == listed | {
+        "clock": "met",
+        "attested_at": NOW.isoformat(),
+    }

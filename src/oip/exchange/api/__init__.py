@@ -37,7 +37,7 @@ from ninja import Router
 
 from oip.catalogue.fetch import current_catalogue
 from oip.exchange import actions, exceptional, reads
-from oip.exchange.api import exports, reachability
+from oip.exchange.api import exports, reachability, recalls
 from oip.exchange.api.shapes import (
     NOTIFICATION_BODY,
     PAYLOAD_BODY,
@@ -65,6 +65,7 @@ from oip.site import clock
 router = Router(tags=["exchange"], auth=[TokenAuth(), VerifiedSessionAuth()])
 router.add_router("", reachability.router)
 router.add_router("", exports.router)
+router.add_router("", recalls.router)
 
 ERRORS: dict[int, Any] = {403: ReasonOut, 404: DetailOut, 422: ProblemsOut}
 AUDIENCES = ("addressed", "community")
