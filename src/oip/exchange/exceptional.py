@@ -34,7 +34,7 @@ from oip.liaison.templates import PayloadError
 from oip.liaison.tlp import rank
 from oip.site import clock
 
-__all__ = ["exceptional_deliveries", "send_exceptional"]
+__all__ = ["exceptional_deliveries", "parse_exceptional", "send_exceptional"]
 
 
 def _rejected(message: str) -> PayloadError:
@@ -135,6 +135,30 @@ def send_exceptional(
         # The send's own audit row went with the rolled-back transaction: write it again.
         raise denied(actor, "send", "", refused.reason) from None
     return notification
+
+
+def parse_exceptional(
+    value: Any, errors: list[PayloadError]
+) -> tuple[str, dt.datetime | None] | None:
+    """The API's `"exceptional": {"justification", "expires_at"?}` (§6.5.1), or None when
+    absent; each problem appended to `errors` at its JSON pointer."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.append(PayloadError("/exceptional", "an object: justification, expires_at"))
+        return None
+    justification = value.get("justification")
+    if not isinstance(justification, str) or not justification.strip():
+        errors.append(PayloadError("/exceptional/justification", "required"))
+        justification = ""
+    expires = value.get("expires_at")
+    expires_at = None
+    if expires is not None:
+        try:
+            expires_at = dt.datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+        except ValueError:
+            errors.append(PayloadError("/exceptional/expires_at", "an ISO 8601 date-time"))
+    return justification, expires_at
 
 
 def exceptional_deliveries(now: dt.datetime) -> list[ExceptionalDelivery]:

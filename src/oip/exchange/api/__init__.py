@@ -24,7 +24,6 @@ Request bodies are read here rather than by django-ninja's schema validation, so
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -173,7 +172,7 @@ def send(request: HttpRequest) -> JsonResponse:
     addressees = list_field(body, "addressees", errors)
     named = list_field(body, "named_recipients", errors)
     payload = payload_field(body, errors)
-    exceptional_body = exceptional_field(body, errors)
+    exceptional_body = exceptional.parse_exceptional(body.get("exceptional"), errors)
     form = shipped().templates.get(template_id) if isinstance(template_id, str) else None
     if template_id is not None and form is None:
         errors.append(PayloadError("/template", f"unknown template {template_id!r}"))
@@ -215,30 +214,6 @@ def send(request: HttpRequest) -> JsonResponse:
         org=caller.organisation,
     )
     return _json(201, {"id": str(notification.id)})
-
-
-def exceptional_field(
-    body: dict[str, Any], errors: list[PayloadError]
-) -> tuple[str, dt.datetime | None] | None:
-    """`"exceptional": {"justification", "expires_at"?}` (§6.5.1), or None when absent."""
-    value = body.get("exceptional")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        errors.append(PayloadError("/exceptional", "an object: justification, expires_at"))
-        return None
-    justification = value.get("justification")
-    if not isinstance(justification, str) or not justification.strip():
-        errors.append(PayloadError("/exceptional/justification", "required"))
-        justification = ""
-    expires = value.get("expires_at")
-    expires_at = None
-    if expires is not None:
-        try:
-            expires_at = dt.datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
-        except ValueError:
-            errors.append(PayloadError("/exceptional/expires_at", "an ISO 8601 date-time"))
-    return justification, expires_at
 
 
 @router.get(
