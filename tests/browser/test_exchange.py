@@ -337,6 +337,41 @@ def test_notification_page_and_acknowledgement_by_keyboard(
     assert page.problems == []
 
 
+def test_respond_by_keyboard_with_a_refusal_that_leads_to_its_field(
+    exchange: Exchange, as_person: Any, officer_token: str, axe_source: str
+) -> None:
+    sent = send(exchange, officer_token, "Feedback wanted", dt.datetime.now(dt.UTC))
+    feedback = CYBER.stages["initial_feedback"].examples[0]["feedback"]
+    page = as_person("al-cp")
+    p = page.visit(f"{exchange.url}/exchange/n/{sent}/")
+    tab_to(p, f"a[href='/exchange/n/{sent}/respond/initial_feedback/']")
+    assert press_and_load(p).status == 200
+    assert p.locator("h1").inner_text() == CYBER.stages["initial_feedback"].title
+    assert p.locator(".tlp-banner .tlp-label").all_inner_texts() == ["TLP:AMBER", "TLP:AMBER"]
+    tab_to(p, ".compose-form button[type=submit]")
+    assert press_and_load(p).status == 422
+    missing = CYBER.validate("initial_feedback", {})
+    assert [(e.pointer, e.message) for e in missing] == [("/feedback", "required")]
+    assert p.locator("#form-errors li").all_inner_texts() == ["Feedback: required"]
+    assert p.locator("#f-feedback-error").inner_text() == "required"
+    assert violations(p, axe_source) == []
+    tab_to(p, "#form-errors a[href='#f-feedback']")
+    p.keyboard.press("Enter")
+    assert focused(p, "#f-feedback")
+    p.keyboard.type(feedback)
+    tab_to(p, ".compose-form button[type=submit]")
+    done = press_and_load(p)
+    assert (done.status, p.url) == (200, f"{exchange.url}/exchange/n/{sent}/")
+    response = p.locator("article", has_text="initial_feedback")
+    assert response.locator("h3").inner_text().startswith("initial_feedback (response, revision 1")
+    assert feedback in response.inner_text()
+    assert page.problems == [
+        f"HTTP 422: {exchange.url}/exchange/n/{sent}/respond/initial_feedback/",
+        "console: Failed to load resource: the server responded with a status of 422 "
+        "(Unprocessable Entity)",
+    ]
+
+
 def test_inbox_lists_items_in_urgency_order_with_clock_badges(
     exchange: Exchange, as_person: Any, officer_token: str, shots: Path, axe_source: str
 ) -> None:
