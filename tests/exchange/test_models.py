@@ -34,6 +34,7 @@ APPEND_ONLY = (
     "exchange_withdrawal",
     "exchange_egressrecord",
     "exchange_auditevent",
+    "exchange_contactpoint",
 )
 
 

@@ -3,10 +3,10 @@
 Every table here is a record (`oip.site.appendonly.AppendOnlyModel`): rows are inserted, never
 changed; a correction is a newer revision, a state change an `ExchangeEvent`. Migrations add
 database triggers to the notification, addressee, submission, delivery, event, withdrawal,
-egress and template-version tables, so raw SQL cannot change them either. Three tables are NOT
-records, on purpose: `DataKey` (crypto-shredding deletes a revision's key; rotation re-wraps it),
-`Outbox` (the worker marks a reminder sent, in `models.outbound`) and `AuditHead` (in
-`models.audit`).
+egress, contact-point and template-version tables, so raw SQL cannot change them either.
+Three tables are NOT records, on purpose: `DataKey` (crypto-shredding deletes a revision's
+key; rotation re-wraps it), `Outbox` (the worker marks a reminder sent, in `models.outbound`)
+and `AuditHead` (in `models.audit`).
 
 Payloads above CLEAR are stored encrypted (`oip.exchange.crypto`); a CLEAR payload is stored in
 clear, as canonical JSON bytes, with the same MAC. Titles are encrypted for AMBER+STRICT and RED
