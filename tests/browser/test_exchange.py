@@ -1,11 +1,15 @@
 """The exchange's pages in a real Chromium, driven with the keyboard alone: the second factor
 set up and used at sign-in, a `cyber-incident` early warning composed (a wrong value answered
-beside its field, 422, the input kept; a right one sent), the notification page with its TLP
-banners, clocks and thread, the recipient's acknowledgement, the inbox in urgency order, and
-axe-core clean on every page (no violation of any impact).
+beside its field and in a summary that leads to it, 422, the input kept; a right one sent), the
+notification page with its TLP banners, clocks and thread, the recipient's acknowledgement and
+response, the inbox in urgency order with clock badges, every control reachable with a visible
+focus, no sideways scrolling on a 375 px phone, and axe-core clean on every page (no violation
+of any impact).
 
-Screenshots of the inbox, compose and notification pages go to the test's temporary directory,
-or to `$OIP_SCREENSHOTS` when set (`OIP_SCREENSHOTS=docs/screenshots` refreshes the README's).
+The live server and its people come from `exchange_setup` (set up by the administrator's
+commands); further items are sent through the API with a bearer token. Screenshots of the inbox,
+compose and notification pages go to the test's temporary directory, or to `$OIP_SCREENSHOTS`
+when set (`OIP_SCREENSHOTS=docs/screenshots` refreshes the committed ones).
 """
 
 from __future__ import annotations
