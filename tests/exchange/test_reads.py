@@ -143,6 +143,10 @@ def test_unknown_ids_are_not_found(frozen: dt.datetime, al_officer: Any) -> None
     for key in ("not-a-uuid", "00000000-0000-0000-0000-000000000001"):
         with pytest.raises(reads.NotFound):
             reads.open_item(al_officer, key)
+    assert [(e.object_id, e.outcome) for e in AuditEvent.objects.order_by("seq")] == [
+        ("not-a-uuid", "denied:not_found"),
+        ("00000000-0000-0000-0000-000000000001", "denied:not_found"),
+    ]
 
 
 def test_red_titles_and_payloads_are_encrypted_and_named_only(

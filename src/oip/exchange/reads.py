@@ -192,8 +192,19 @@ def open_item(
     IntegrityFailure (after an `integrity_error` audit event) when stored bytes fail to check.
     """
     moment = now or clock.now()
-    notification = notification_or_404(notification_id)
     actor = actor_for(user, moment, org)
+    try:
+        notification = notification_or_404(notification_id)
+    except NotFound:
+        audit.append(
+            "read",
+            object_type="notification",
+            object_id=str(notification_id)[:64],
+            actor_user=actor.user,
+            actor_org=actor.org,
+            outcome="denied:not_found",
+        )
+        raise
     item = item_for(notification, actor.org)
     decision = decide(actor, item, "read", memo_standing(), policy(), moment)
     if not decision.allowed:
