@@ -19,8 +19,10 @@ from oip.accounts.models import ApiToken, Organisation
 from oip.exchange import reads
 from oip.exchange.evidence import read_facts
 from oip.exchange.exceptional import exceptional_deliveries, send_exceptional
-from oip.exchange.models import AuditEvent, ExceptionalAddressing, Notification
+from oip.exchange.exports import export_item
+from oip.exchange.models import AuditEvent, ExceptionalAddressing, Notification, Withdrawal
 from oip.exchange.performance import forget_performance, public_performance
+from oip.exchange.tick import tick
 from oip.liaison.measured import ExceptionalDelivery
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, exchange_member
@@ -235,3 +237,37 @@ def test_the_public_page_counts_exceptional_deliveries_by_the_eu_side(
     assert [(r.country, r.area, r.quarter, r.exceptional_deliveries) for r in rows] == [
         ("BA", "cyber", "2026Q4", 3)
     ]
+
+
+def test_an_exported_exceptional_item_is_withdrawn_and_recalled_on_suspension(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    manager: Any,
+    ba_officer: Any,
+    ba_csirt: Organisation,
+) -> None:
+    item = send_exceptional(
+        manager, justification=WHY, template="cyber-incident", area="cyber",
+        tlp="amber+strict", addressees=[str(ba_csirt.pk)], stage="early_warning",
+        payload=EARLY, title="Grid attack", now=NOW,
+    )  # fmt: skip
+    export_item(ba_officer, item.id, purpose="grid operator", now=NOW)
+    record(
+        "BA",
+        ("cyber.csirt-networks.information-handling",),
+        status="not_met",
+        observed_on=NOW.date(),
+    )
+    standing = reads.standing_for("BA", "cyber", NOW.date())
+    assert (standing.tier, standing.status) == (0, "suspended")
+    assert tick(NOW).withdrawals == 1
+    assert list(Withdrawal.objects.values_list("notification_id", "recall_required")) == [
+        (item.pk, True)
+    ]
+    # Tier 0 receives GREEN addressed, but a recall (AMBER, ids only) reaches it all the same.
+    (recall,) = Notification.objects.filter(template="recall")
+    opened = reads.open_item(ba_officer, recall.id, NOW)
+    assert (opened.decision.reason, opened.submissions[0].payload["items"]) == (
+        "within_cap",
+        [str(item.pk)],
+    )

@@ -11,11 +11,14 @@ attestation's due instant), and `oip.exchange.recalls.send_recalls` sends the re
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from oip.exchange.models import Delivery, Withdrawal
 from oip.exchange.reads import item_for, policy, standing_for
 from oip.exchange.recalls import attest_by, recall_needed, send_recalls
 from oip.liaison.access import Delivered, withdrawals
+from oip.liaison.tlp import max_tlp
+from oip.liaison.types import DeliveryFact, Item
 
 __all__ = ["sweep_withdrawals"]
 
@@ -49,7 +52,7 @@ def sweep_withdrawals(now: dt.datetime) -> int:
         delivered = [
             Delivered(
                 str(d.organisation_id),
-                item_for(d.notification, d.organisation),
+                _as_delivered(item_for(d.notification, d.organisation), effective),
                 own=d.notification.country_id == country,
             )
             for d in rows
@@ -84,3 +87,13 @@ def sweep_withdrawals(now: dt.datetime) -> int:
     # Recalls of what left the platform: once per organisation and item, retried if not sent.
     send_recalls(now)
     return written
+
+
+def _as_delivered(item: Item, suspended_at: dt.datetime) -> Item:
+    """An item addressed exceptionally (§6.5.1) and still in force when the suspension began
+    was delivered, in effect, at its own TLP: withdrawn (and recalled if exported) like one."""
+    ex = item.exceptional
+    if ex is None or item.delivery is None or ex.expires_at <= suspended_at:
+        return item
+    cap = max_tlp(item.delivery.cap_at_delivery, item.tlp)
+    return replace(item, delivery=DeliveryFact(cap, item.delivery.delivered_at))
