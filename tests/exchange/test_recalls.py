@@ -252,7 +252,7 @@ def test_whatever_the_ticks_one_recall_lists_exactly_the_exported_items(
 
 
 def bearer(user: Any, org: Organisation) -> Client:
-    token, _ = ApiToken.issue(user, org, dt.timedelta(days=7))
+    token, _ = ApiToken.issue(user, org, dt.timedelta(days=14))
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
@@ -294,6 +294,9 @@ def test_the_recalls_api_for_every_persona(
     assert eu.get(f"{BASE}recalls").json() == [listed]
     assert ba.get(f"{BASE}recalls").json() == []
     assert Client().get(f"{BASE}recalls").status_code == 401
+    # Unanswered past its due instant: overdue, for the recipient and for the EU body alike.
+    with time_machine.travel(dt.datetime(2026, 10, 8, 9, 1, tzinfo=dt.UTC), tick=False):
+        assert [r["clock"] for r in eu.get(f"{BASE}recalls").json()] == ["overdue"]
     before = ExchangeEvent.objects.count()
     path = f"{BASE}recalls/{recall.id}/attestation"
     assert ba.post(path, {"deleted_by": "x", "deleted_at": "2026-10-01T08:00:00Z"},
