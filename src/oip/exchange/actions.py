@@ -20,6 +20,7 @@ from django.db import transaction
 from oip.accounts.models import Organisation
 from oip.exchange import crypto
 from oip.exchange.contacts import designate_contact_point
+from oip.exchange.exercise_rights import exercise_errors
 from oip.exchange.fetch import (
     NotFound,
     PayloadInvalid,
@@ -129,6 +130,7 @@ def send(
     if tlp == "red" and not named_recipients:
         errors.append(PayloadError("/named_recipients", "RED is for named individuals only"))
     errors += validated(form, stage, payload) if stage in form.stages else []
+    errors += exercise_errors(exercise, actor.org)
     header = Item(
         id="",
         template=form.id,
