@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from oip.accounts.models import ApiToken, Organisation
 from oip.exchange import actions
-from oip.exchange.exercises import plan_exercise
+from oip.exchange.exercises import plan_exercise, start
 from oip.exchange.exports import export_item, watermark_for
 from oip.exchange.models import AuditEvent, EgressRecord, ExchangeEvent
 from oip.exchange.reads import PayloadInvalid, Refused
@@ -194,6 +194,7 @@ def test_an_exercise_export_carries_the_exercise_banner(
         manager, title="Cyber Europe drill", organiser=enisa, areas=["cyber"],
         participants=[al_csirt], starts=NOW, ends=NOW + dt.timedelta(days=1), now=NOW,
     )  # fmt: skip
+    start(manager, drill.pk, now=NOW)
     item = send(manager, "amber", [al_csirt], exercise=str(drill.pk))
     document = export_item(al_officer, item, purpose="drill", now=NOW).document
     assert (document["banner"], document["exercise"]) == (
