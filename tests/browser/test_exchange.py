@@ -86,13 +86,14 @@ def press_and_load(p: Any, key: str = "Enter") -> Any:
     return navigation.value
 
 
-def sign_in(p: Any, username: str, code: str) -> Any:
+def sign_in(p: Any, username: str, code: str, password: str = PASSWORD) -> Any:
     """Type the username, password and code on the login page and press Enter."""
     tab_to(p, "#id_username")
+    p.keyboard.press("Control+A")  # what a refused attempt left there is typed over
     p.keyboard.type(username)
     p.keyboard.press("Tab")
     assert focused(p, "#id_password")
-    p.keyboard.type(PASSWORD)
+    p.keyboard.type(password)
     p.keyboard.press("Tab")
     assert focused(p, "#id_code")
     p.keyboard.type(code)
@@ -198,12 +199,20 @@ def send(exchange: Exchange, bearer: str, title: str, aware_at: dt.datetime) -> 
 
 
 def test_sign_in_with_password_and_totp_by_keyboard(
-    exchange: Exchange, chromium: Any, people: dict[str, Person]
+    exchange: Exchange, chromium: Any, people: dict[str, Person], axe_source: str
 ) -> None:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = Page(context.new_page())
     p = page.visit(exchange.url + "/exchange/")
     assert p.url == exchange.url + "/exchange/login/"
+    refused = sign_in(p, "enisa-officer", "000000", password="wrong " + PASSWORD)
+    assert (refused.status, p.url) == (200, exchange.url + "/exchange/login/")
+    assert p.get_by_role("alert").inner_text() == (
+        "Sign-in failed: check the username, the password and the code."
+    )
+    assert p.input_value("#id_username") == "enisa-officer"
+    assert p.input_value("#id_password") == ""
+    assert violations(p, axe_source) == []
     # the device accepted this step's code at set-up; the next step's is accepted once
     answer = sign_in(p, "enisa-officer", code_of(people["enisa-officer"].key, drift=1))
     assert (answer.status, p.url) == (200, exchange.url + "/exchange/inbox/")
