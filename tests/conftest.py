@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from oip.catalogue.loader import load_catalogue
 from oip.catalogue.schema import Catalogue
@@ -22,6 +23,11 @@ from tests.personas import (  # noqa: F401 - fixtures, registered by being impor
     enisa,
     eu_officer,
 )
+
+# The suite must pass on a busy machine: no property test fails for taking long on one example
+# (Hypothesis' default deadline is 200 ms per example, which a loaded CI machine can exceed).
+settings.register_profile("oip", deadline=None)
+settings.load_profile("oip")
 
 
 @pytest.fixture(scope="session")
