@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
+
 from oip.accounts.models import Organisation
 from oip.exchange.models import ContactPoint, ExchangeEvent, Notification
 from oip.liaison.calendars import Calendars, default_calendars
@@ -19,13 +21,30 @@ from oip.liaison.clocks import ClockError, clock_state
 from oip.liaison.templates import shipped
 from oip.liaison.types import ClockDef, ClockState, Event, Party
 
-__all__ = ["DEFAULT_WITHIN", "core_event", "item_clocks", "org_events", "resolve_within"]
+__all__ = [
+    "DEFAULT_WITHIN",
+    "HORIZON",
+    "core_event",
+    "item_clocks",
+    "org_events",
+    "recent_events",
+    "resolve_within",
+]
 
 #: The sender's facts every party's clocks may read (whoever looks at the item).
 SENDER_KINDS = frozenset({"submitted", "withdrawn", "recalled", "sent"})
 #: When an organisation has no contact point in force: 1 h (24x7) and 30 min (§6.6.1).
 DEFAULT_WITHIN = {"contact_point.ack_within": "PT1H", "contact_point.reachability_limit": "PT30M"}
 EU_CALENDAR = "eu-institutions"
+#: An item is open while it had an event in this period (the tick's and the inbox's one
+#: definition): every shipped clock (at most a month and a restart) reaches its last
+#: escalation level well within it.
+HORIZON = dt.timedelta(days=90)
+
+
+def recent_events(now: dt.datetime) -> QuerySet[ExchangeEvent]:
+    """The events of the HORIZON up to `now`: an item with one of them is open."""
+    return ExchangeEvent.objects.filter(at__gte=now - HORIZON, at__lte=now)
 
 
 def _instant(text: Any) -> dt.datetime | None:

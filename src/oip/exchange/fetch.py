@@ -17,12 +17,14 @@ from typing import Any, NoReturn
 
 from oip.accounts.models import Membership, Organisation
 from oip.conditionality.types import Standing
-from oip.exchange import audit
+from oip.exchange import audit, crypto
+from oip.exchange.crypto import IntegrityFailure
 from oip.exchange.models import (
     Delivery,
     ExceptionalAddressing,
     ExerciseParticipant,
     Notification,
+    Submission,
 )
 from oip.liaison.policy import Policy, load_policy
 from oip.liaison.templates import PayloadError
@@ -42,6 +44,7 @@ __all__ = [
     "policy",
     "refuse",
     "standing_for",
+    "title_of",
 ]
 
 
@@ -228,3 +231,20 @@ def refuse(actor: Actor, action: str, notification: Notification, decision: Deci
     if decision.not_found:
         raise NotFound(str(notification.id))
     raise Refused(decision.reason)
+
+
+def title_of(notification: Notification, first: Submission | None = None) -> str:
+    """The title, decrypted when it is stored encrypted (AMBER+STRICT, RED)."""
+    if notification.title_ct is None:
+        return notification.title_clear
+    first = first or notification.submissions.order_by("id").select_related("data_key").first()
+    key = getattr(first, "data_key", None) if first is not None else None
+    if first is None or key is None:
+        raise IntegrityFailure("data key shredded")
+    data_key = crypto.unwrap(key.key_id, bytes(key.wrapped))
+    return crypto.open_text(
+        bytes(notification.title_ct),
+        data_key,
+        notification_id=str(notification.id),
+        tlp=notification.tlp,
+    )

@@ -18,8 +18,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from django.db.models import Prefetch, Q
-
 from oip.accounts.models import Organisation
 from oip.exchange import audit, crypto
 from oip.exchange.clocking import item_clocks
@@ -36,10 +34,10 @@ from oip.exchange.fetch import (
     policy,
     refuse,
     standing_for,
+    title_of,
 )
+from oip.exchange.inbox import InboxRow, inbox
 from oip.exchange.models import (
-    Delivery,
-    ExceptionalAddressing,
     ExchangeEvent,
     Notification,
     Submission,
@@ -134,23 +132,6 @@ def _integrity_error(
         details={"notification": str(notification.id), "what": failure.what},
     )
     raise failure
-
-
-def title_of(notification: Notification, first: Submission | None = None) -> str:
-    """The title, decrypted when it is stored encrypted (AMBER+STRICT, RED)."""
-    if notification.title_ct is None:
-        return notification.title_clear
-    first = first or notification.submissions.order_by("id").select_related("data_key").first()
-    key = getattr(first, "data_key", None) if first is not None else None
-    if first is None or key is None:
-        raise IntegrityFailure("data key shredded")
-    data_key = crypto.unwrap(key.key_id, bytes(key.wrapped))
-    return crypto.open_text(
-        bytes(notification.title_ct),
-        data_key,
-        notification_id=str(notification.id),
-        tlp=notification.tlp,
-    )
 
 
 def _open_submission(submission: Submission, notification: Notification) -> OpenedSubmission:
@@ -280,161 +261,3 @@ def _record_opened(
         actor_user=user,
         actor_org_id=actor.org,
     )
-
-
-# The inbox
-
-
-@dataclass(frozen=True, slots=True)
-class InboxRow:
-    """One item of an inbox: its header, the decision, the title when content may be read, its
-    clock states for the reader's organisation, and whether it is still open."""
-
-    id: str
-    template: str
-    area: str
-    tlp: str
-    audience: str
-    originator_org: str
-    created_at: dt.datetime
-    title: str | None
-    decision: Decision
-    clocks: tuple[ClockState, ...]
-    open: bool
-    overdue: bool
-    next_due: dt.datetime | None
-
-
-RUNNING = frozenset({"running", "overdue", "paused"})
-
-
-def _candidates(actor: Actor, area: str | None) -> Any:
-    """Notifications the actor's organisation might see: its own, addressed or delivered to
-    it, named to the user, and (EU bodies) community items of its areas; all for the operator."""
-    rows = Notification.objects.select_related("created_by", "originator_org").prefetch_related(
-        "addressees__named_user",
-        Prefetch(
-            "deliveries",
-            queryset=(
-                Delivery.objects.filter(organisation_id=actor.org)
-                if actor.org
-                else Delivery.objects.none()
-            ),
-            to_attr="reader_deliveries",
-        ),
-        Prefetch(
-            "exceptional",
-            queryset=(
-                ExceptionalAddressing.objects.filter(organisation_id=actor.org)
-                if actor.org
-                else ExceptionalAddressing.objects.none()
-            ),
-            to_attr="reader_exceptional",
-        ),
-        Prefetch("events", queryset=ExchangeEvent.objects.order_by("seq"), to_attr="all_events"),
-        Prefetch(
-            "submissions",
-            queryset=Submission.objects.filter(revision=1)
-            .select_related("data_key")
-            .order_by("id"),
-            to_attr="first_revisions",
-        ),
-    )
-    if area is not None:
-        rows = rows.filter(area=area)
-    if actor.org_kind == "operator":
-        return rows
-    if not actor.org:
-        return rows.none()
-    mine = (
-        Q(originator_org_id=actor.org)
-        | Q(addressees__organisation_id=actor.org)
-        | Q(deliveries__organisation_id=actor.org)
-        | Q(addressees__named_user__username=actor.user)
-    )
-    if actor.org_kind == "eu_body":
-        mine |= Q(audience="community", area__in=sorted(actor.areas))
-    return rows.filter(mine).distinct()
-
-
-def inbox(
-    user: Any,
-    now: dt.datetime | None = None,
-    area: str | None = None,
-    state: str = "open",
-    org: Organisation | str | None = None,
-) -> list[InboxRow]:
-    """The items `user` may see now (the access rule decides each), with their clock states,
-    most urgent first: overdue (longest overdue first), then by nearest due instant, then
-    newest. `state` "open" keeps items not withdrawn with a clock still running (or not yet
-    acknowledged by the reader's organisation); "all" keeps every visible item. Titles are
-    given only where content may be read; reads are not audited (no content is shown)."""
-    moment = now or clock.now()
-    actor = actor_for(user, moment, org)
-    if not actor.membership_valid:
-        return []
-    standing = memo_standing()
-    rules = policy()
-    reader = Organisation.objects.filter(pk=actor.org).first() if actor.org else None
-    withins: dict[tuple[str, str, str], str | None] = {}
-    found: list[InboxRow] = []
-    for notification in _candidates(actor, area).order_by("-created_at"):
-        item = item_for(notification, actor.org)
-        decision = decide(actor, item, "read", standing, rules, moment)
-        if not decision.allowed:
-            continue
-        events: list[ExchangeEvent] = notification.all_events
-        withdrawn = any(
-            e.kind == "withdrawn" and e.actor_org_id == notification.originator_org_id
-            for e in events
-        )
-        if withdrawn and actor.org != item.originator_org:
-            continue
-        content = decision.level == "content"
-        clocks = (
-            item_clocks(notification, events, actor.org, moment, reader=reader, withins=withins)
-            if content
-            else ()
-        )
-        acknowledged = any(
-            e.kind == "acknowledged" and str(e.actor_org_id) == actor.org for e in events
-        )
-        waiting = actor.org != item.originator_org and not acknowledged and content
-        is_open = not withdrawn and (waiting or any(c.status in RUNNING for c in clocks))
-        if state == "open" and not is_open:
-            continue
-        title: str | None = None
-        if content:
-            try:
-                firsts = notification.first_revisions
-                title = title_of(notification, firsts[0] if firsts else None)
-            except IntegrityFailure:
-                title = None
-        dues = [c.due_at for c in clocks if c.status in RUNNING and c.due_at is not None]
-        found.append(
-            InboxRow(
-                id=str(notification.id),
-                template=notification.template,
-                area=notification.area,
-                tlp=notification.tlp,
-                audience=notification.audience,
-                originator_org=item.originator_org,
-                created_at=notification.created_at,
-                title=title,
-                decision=decision,
-                clocks=clocks,
-                open=is_open,
-                overdue=any(c.status == "overdue" for c in clocks),
-                next_due=min(dues) if dues else None,
-            )
-        )
-    return sorted(found, key=_urgency)
-
-
-def _urgency(row: InboxRow) -> tuple[int, float, float]:
-    if row.overdue:
-        worst = max((c.overdue_by for c in row.clocks if c.overdue_by), default=dt.timedelta())
-        return (0, -worst.total_seconds(), -row.created_at.timestamp())
-    if row.next_due is not None:
-        return (1, row.next_due.timestamp(), -row.created_at.timestamp())
-    return (2, 0.0, -row.created_at.timestamp())

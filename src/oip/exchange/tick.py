@@ -34,7 +34,7 @@ from django_tasks_db.models import DBTaskResult
 
 from oip.accounts.models import Organisation
 from oip.exchange import reachability
-from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, org_events
+from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, HORIZON, org_events, recent_events
 from oip.exchange.models import (
     ContactPoint,
     Delivery,
@@ -54,9 +54,6 @@ from oip.liaison.types import ClockDef, ClockState, Event, ItemRef, Party, Remin
 
 __all__ = ["HORIZON", "LEASE", "MAX_PER_TICK", "TickReport", "open_clock_states", "tick"]
 
-#: An item is open while it had an event in this period: every shipped clock (at most a month
-#: and a restart) reaches its last escalation level well within it.
-HORIZON = dt.timedelta(days=90)
 #: A delivery task running longer than this is presumed lost with its worker.
 LEASE = dt.timedelta(minutes=10)
 _LOCK_KEY = 0x0E1C_7157  # the PostgreSQL advisory lock of the tick's writes
@@ -119,11 +116,7 @@ def _lock() -> None:
 
 def _open_ids(now: dt.datetime) -> QuerySet[ExchangeEvent, Any]:
     """The open items' ids, as a subquery: an event in the HORIZON up to `now`."""
-    return (
-        ExchangeEvent.objects.filter(at__gte=now - HORIZON, at__lte=now)
-        .values("notification_id")
-        .distinct()
-    )
+    return recent_events(now).values("notification_id").distinct()
 
 
 def open_clock_states(now: dt.datetime) -> tuple[int, list[tuple[ItemRef, ClockState, str]]]:

@@ -1,0 +1,263 @@
+"""The inbox: the items a reader may see, with their clock states, most urgent first (§6.16).
+
+Bounded work whatever the history: the candidates are selected in SQL from the reader's side
+(deliveries to its organisation, its own items, the addressees naming it or its user, and for
+an EU body the community items of its areas; every item for the operator), each source walked
+by recency on its index and cut at `PAGE` rows. Only that page is read with its events and
+clocked; the access rule decides every row. `state="open"` keeps the items with an event in
+the HORIZON (the tick's definition, `oip.exchange.clocking.recent_events`) whose clock still
+runs (or that wait for the reader's acknowledgement), most urgent first, at most `ROWS`;
+`state="all"` pages by date: the `ROWS` newest visible items created before `before`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from oip.accounts.models import Organisation
+from oip.exchange.clocking import item_clocks, recent_events
+from oip.exchange.crypto import IntegrityFailure
+from oip.exchange.fetch import actor_for, item_for, memo_standing, policy, title_of
+from oip.exchange.models import (
+    Addressee,
+    Delivery,
+    ExceptionalAddressing,
+    ExchangeEvent,
+    Notification,
+    Submission,
+)
+from oip.liaison.access import decide
+from oip.liaison.types import Actor, ClockState, Decision
+from oip.site import clock
+
+__all__ = ["PAGE", "ROWS", "RUNNING", "InboxRow", "inbox"]
+
+#: Candidates read per call: the most recent of each source, then of all.
+PAGE = 200
+#: Rows an inbox answers at most.
+ROWS = 50
+RUNNING = frozenset({"running", "overdue", "paused"})
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One item of an inbox: its header, the decision, the title when content may be read, its
+    clock states for the reader's organisation, and whether it is still open."""
+
+    id: str
+    template: str
+    area: str
+    tlp: str
+    audience: str
+    originator_org: str
+    created_at: dt.datetime
+    title: str | None
+    decision: Decision
+    clocks: tuple[ClockState, ...]
+    open: bool
+    overdue: bool
+    next_due: dt.datetime | None
+
+
+def _walk(
+    rows: QuerySet[Any, Any],
+    prefix: str,
+    order: str,
+    *,
+    area: str | None,
+    before: dt.datetime | None,
+    since_now: dt.datetime | None,
+) -> list[tuple[dt.datetime, uuid.UUID]]:
+    """The `PAGE` most recent (by `order`) of one source as (instant, notification id);
+    `prefix` leads from the source's rows to their notification ("" for notifications)."""
+    if area is not None:
+        rows = rows.filter(**{f"{prefix}area": area})
+    if before is not None:
+        rows = rows.filter(**{f"{prefix}created_at__lt": before})
+    if since_now is not None:
+        outer = "notification_id" if prefix else "id"
+        recent = recent_events(since_now).filter(notification_id=OuterRef(outer))
+        rows = rows.filter(Exists(recent))
+    found = rows.order_by(f"-{order}").values_list(order, "notification_id" if prefix else "id")
+    found = found[:PAGE]
+    return [(at, nid) for at, nid in found]
+
+
+def _candidate_ids(
+    actor: Actor,
+    user: Any,
+    area: str | None,
+    before: dt.datetime | None,
+    open_at: dt.datetime | None,
+) -> list[uuid.UUID]:
+    """The ids of the `PAGE` most recent items the actor's organisation might see."""
+    walk: dict[str, Any] = {"area": area, "before": before, "since_now": open_at}
+    if actor.org_kind == "operator":
+        sources = [_walk(Notification.objects.all(), "", "created_at", **walk)]
+    elif not actor.org:
+        return []
+    else:
+        named = Q(named_user_id=user.pk) if getattr(user, "pk", None) is not None else Q()
+        sources = [
+            _walk(
+                Delivery.objects.filter(organisation_id=actor.org),
+                "notification__",
+                "delivered_at",
+                **walk,
+            ),
+            _walk(
+                Notification.objects.filter(Q(originator_org_id=actor.org)),
+                "",
+                "created_at",
+                **walk,
+            ),
+            _walk(
+                Addressee.objects.filter(Q(organisation_id=actor.org) | named),
+                "notification__",
+                "recorded_at",
+                **walk,
+            ),
+        ]
+        if actor.org_kind == "eu_body" and actor.areas:
+            community = Notification.objects.filter(
+                audience="community", area__in=sorted(actor.areas)
+            )
+            sources.append(_walk(community, "", "created_at", **walk))
+    ids: dict[uuid.UUID, None] = {}
+    for _, nid in heapq.merge(*sources, reverse=True):
+        ids.setdefault(nid, None)
+        if len(ids) == PAGE:
+            break
+    return list(ids)
+
+
+def _page(actor: Actor, ids: list[uuid.UUID]) -> list[Notification]:
+    """The candidates with what the rule and the clocks read, newest first."""
+    reader = actor.org or None
+    return list(
+        Notification.objects.filter(id__in=ids)
+        .select_related("created_by", "originator_org")
+        .prefetch_related(
+            "addressees__named_user",
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.filter(organisation_id=reader)
+                if reader
+                else Delivery.objects.none(),
+                to_attr="reader_deliveries",
+            ),
+            Prefetch(
+                "exceptional",
+                queryset=ExceptionalAddressing.objects.filter(organisation_id=reader)
+                if reader
+                else ExceptionalAddressing.objects.none(),
+                to_attr="reader_exceptional",
+            ),
+            Prefetch(
+                "events", queryset=ExchangeEvent.objects.order_by("seq"), to_attr="all_events"
+            ),
+            Prefetch(
+                "submissions",
+                queryset=Submission.objects.filter(revision=1)
+                .select_related("data_key")
+                .order_by("id"),
+                to_attr="first_revisions",
+            ),
+        )
+        .order_by("-created_at", "id")
+    )
+
+
+def inbox(
+    user: Any,
+    now: dt.datetime | None = None,
+    area: str | None = None,
+    state: str = "open",
+    org: Organisation | str | None = None,
+    before: dt.datetime | None = None,
+) -> list[InboxRow]:
+    """The items `user` may see now (the access rule decides each), with their clock states,
+    most urgent first: overdue (longest overdue first), then by nearest due instant, then
+    newest. `state` "open" keeps items with an event in the HORIZON, not withdrawn, with a
+    clock still running (or not yet acknowledged by the reader's organisation), read from the
+    `PAGE` most recent candidates, at most `ROWS`; "all" keeps the `ROWS` newest visible items
+    created before `before` (a page; the next one starts before the last row's `created_at`).
+    Titles are given only where content may be read; reads are not audited (no content)."""
+    moment = now or clock.now()
+    actor = actor_for(user, moment, org)
+    if not actor.membership_valid:
+        return []
+    standing = memo_standing()
+    rules = policy()
+    reader = Organisation.objects.filter(pk=actor.org).first() if actor.org else None
+    withins: dict[tuple[str, str, str], str | None] = {}
+    ids = _candidate_ids(actor, user, area, before, moment if state == "open" else None)
+    found: list[InboxRow] = []
+    for notification in _page(actor, ids):
+        item = item_for(notification, actor.org)
+        decision = decide(actor, item, "read", standing, rules, moment)
+        if not decision.allowed:
+            continue
+        events: list[ExchangeEvent] = getattr(notification, "all_events", [])
+        withdrawn = any(
+            e.kind == "withdrawn" and e.actor_org_id == notification.originator_org_id
+            for e in events
+        )
+        if withdrawn and actor.org != item.originator_org:
+            continue
+        content = decision.level == "content"
+        clocks = (
+            item_clocks(notification, events, actor.org, moment, reader=reader, withins=withins)
+            if content
+            else ()
+        )
+        acknowledged = any(
+            e.kind == "acknowledged" and str(e.actor_org_id) == actor.org for e in events
+        )
+        waiting = actor.org != item.originator_org and not acknowledged and content
+        is_open = not withdrawn and (waiting or any(c.status in RUNNING for c in clocks))
+        if state == "open" and not is_open:
+            continue
+        title: str | None = None
+        if content:
+            try:
+                firsts = getattr(notification, "first_revisions", [])
+                title = title_of(notification, firsts[0] if firsts else None)
+            except IntegrityFailure:
+                title = None
+        dues = [c.due_at for c in clocks if c.status in RUNNING and c.due_at is not None]
+        found.append(
+            InboxRow(
+                id=str(notification.id),
+                template=notification.template,
+                area=notification.area,
+                tlp=notification.tlp,
+                audience=notification.audience,
+                originator_org=item.originator_org,
+                created_at=notification.created_at,
+                title=title,
+                decision=decision,
+                clocks=clocks,
+                open=is_open,
+                overdue=any(c.status == "overdue" for c in clocks),
+                next_due=min(dues) if dues else None,
+            )
+        )
+        if state != "open" and len(found) == ROWS:
+            break
+    return sorted(found, key=_urgency)[:ROWS]
+
+
+def _urgency(row: InboxRow) -> tuple[int, float, float]:
+    if row.overdue:
+        worst = max((c.overdue_by for c in row.clocks if c.overdue_by), default=dt.timedelta())
+        return (0, -worst.total_seconds(), -row.created_at.timestamp())
+    if row.next_due is not None:
+        return (1, row.next_due.timestamp(), -row.created_at.timestamp())
+    return (2, 0.0, -row.created_at.timestamp())
