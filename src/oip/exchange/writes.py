@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from oip.accounts.models import Membership, Organisation
+from oip.conditionality.types import Standing
 from oip.exchange import audit, crypto
 from oip.exchange.fetch import Refused, memo_standing, policy
 from oip.exchange.models import (
@@ -83,17 +85,28 @@ def denied(actor: Actor, action: str, object_id: str, reason: str) -> Refused:
 def addressee_orgs(
     ids: Sequence[str], area: str, day: dt.date
 ) -> tuple[list[Organisation], list[PayloadError]]:
-    """The organisations named by id (UUID) or short name, valid on `day` and of `area`."""
+    """The organisations named by id (UUID) or short name, valid on `day` and of `area` (one
+    query for all of them)."""
+    keys: list[uuid.UUID | str] = []
+    for asked in ids:
+        try:
+            keys.append(uuid.UUID(str(asked)))
+        except ValueError:
+            keys.append(str(asked))
+    uuids = [k for k in keys if isinstance(k, uuid.UUID)]
+    names = [k for k in keys if isinstance(k, str)]
+    by_key: dict[uuid.UUID | str, Organisation] = {}
+    if keys:
+        # In the model's order, so a short name shared by two rows names the first (as .first()).
+        for row in Organisation.objects.filter(Q(pk__in=uuids) | Q(short_name__in=names)):
+            by_key.setdefault(row.pk, row)
+            by_key.setdefault(row.short_name, row)
     found: list[Organisation] = []
     errors: list[PayloadError] = []
-    for index, key in enumerate(ids):
-        try:
-            match = Organisation.objects.filter(pk=uuid.UUID(str(key)))
-        except ValueError:
-            match = Organisation.objects.filter(short_name=str(key))
-        org = match.first()
+    for index, (key, asked) in enumerate(zip(keys, ids, strict=True)):
+        org = by_key.get(key)
         if org is None or not org.valid_on(day):
-            errors.append(PayloadError(f"/addressees/{index}", f"unknown organisation {key!r}"))
+            errors.append(PayloadError(f"/addressees/{index}", f"unknown organisation {asked!r}"))
         elif area not in org.areas:
             errors.append(
                 PayloadError(f"/addressees/{index}", f"{org.short_name} is not in area {area!r}")
@@ -269,11 +282,17 @@ def community_deliveries(
 
 
 def addressed_delivery(
-    template: str, org: Organisation, area: str, day: dt.date
+    template: str,
+    org: Organisation,
+    area: str,
+    day: dt.date,
+    standing: Callable[[str, str, dt.date], Standing] | None = None,
 ) -> tuple[Organisation, str, int | None, str]:
+    """The facts of delivering an addressed item to `org` (pass one `memo_standing()` for
+    many organisations)."""
     if org.kind == "eu_body":
         return (org, "red", None, "")
-    s = memo_standing()(str(org.country_id), area, day)
+    s = (standing or memo_standing())(str(org.country_id), area, day)
     return (org, policy().receive_cap(template, "addressed", s.tier), s.tier, s.status)
 
 
