@@ -3,7 +3,9 @@
 `fields(schema)` turns the schema's top-level `properties` into `FormField`s: an enumeration is
 a select (a multiple select for an array of an enumeration), a string a text input (a text area
 when it may be long), `integer` / `number` a number input, `boolean` a yes/no select, an array of
-strings a text area of one item per line, and anything nested (objects, other arrays, `oneOf`...) a JSON text area. `read(fields, data)`
+strings a text area of one item per line, and anything nested (objects, other arrays, `oneOf`...) a JSON text area.
+Each field is labelled with its property's `title`, else its id humanised with acronyms kept
+upper-case (`label`: "rsit_class" -> "RSIT class"); the notification page labels the same way. `read(fields, data)`
 turns the posted values back into a payload and the problems it found at their JSON pointers
 (`/name`); empty optional inputs are left out of the payload. `with_errors` attaches messages
 (by pointer, as `PayloadInvalid` gives them) to the fields they concern, and returns the rest.
@@ -14,6 +16,7 @@ Pure: plain values in and out; the compose page renders the fields and calls `ac
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -23,6 +26,15 @@ Kind = Literal[
 ]
 #: Strings that may be longer than this are given a text area.
 SHORT_TEXT = 200
+#: Words of a property id kept upper-case in its label ("rsit_class" -> "RSIT class").
+ACRONYMS = frozenset(
+    {
+        "aml", "cir", "cn", "disarm", "eppo", "eu", "eur", "fdi", "hs", "iban", "id", "nace",
+        "nis2", "pif", "rsit", "swift", "tlp", "url", "vat",
+    }
+)  # fmt: skip
+#: Words of a property id shown as a sign ("share_pct" -> "Share %").
+SIGNS = {"pct": "%"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,22 @@ class FormField:
     @property
     def input_id(self) -> str:
         return f"f-{self.name}"
+
+
+def humanise(name: str) -> str:
+    """A property id as a label: words split on `_` and `-`, the first capitalised, acronyms
+    (`ACRONYMS`) upper-case, the rest as written ("rsit_class" -> "RSIT class")."""
+    words = [w for w in re.split(r"[_\-]+", name) if w]
+    shown = [w.upper() if w.lower() in ACRONYMS else SIGNS.get(w.lower(), w) for w in words]
+    if shown and shown[0] == words[0]:
+        shown[0] = shown[0][:1].upper() + shown[0][1:]
+    return " ".join(shown) or name
+
+
+def label(name: str, spec: Mapping[str, Any]) -> str:
+    """The label of property `name`: the schema's `title` when it has one, else `humanise`."""
+    title = spec.get("title") if isinstance(spec, Mapping) else None
+    return str(title).strip() if isinstance(title, str) and title.strip() else humanise(name)
 
 
 def resolve(spec: Any, root: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -109,8 +137,9 @@ def fields(schema: Mapping[str, Any]) -> list[FormField]:
     for name, raw in schema.get("properties", {}).items():
         spec = resolve(raw, schema)
         kind, choices = _kind(spec, schema)
-        label = str(spec.get("title") or name.replace("_", " ").capitalize())
-        found.append(FormField(name, label, kind, name in required, _help(spec, kind), choices))
+        found.append(
+            FormField(name, label(name, spec), kind, name in required, _help(spec, kind), choices)
+        )
     return found
 
 
