@@ -149,7 +149,13 @@ def item_clocks(
         else:
             recipient_org = Organisation.objects.filter(pk=org).first()
     else:
-        first = notification.deliveries.select_related("organisation").order_by("id").first()
+        # The first delivery's organisation: read ahead for many items (`first_delivery`, a
+        # list of at most one, with its organisation), or one query.
+        ahead = getattr(notification, "first_delivery", None)
+        if ahead is not None:
+            first = ahead[0] if ahead else None
+        else:
+            first = notification.deliveries.select_related("organisation").order_by("id").first()
         recipient_org = first.organisation if first is not None else None
     countries: dict[Party, str] = {
         "sender": _calendar_id(originator, calendars),

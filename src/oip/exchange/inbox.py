@@ -18,10 +18,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from oip.accounts.models import Organisation
-from oip.exchange.clocking import item_clocks, recent_events
+from oip.exchange.clocking import HORIZON, item_clocks, recent_events
 from oip.exchange.crypto import IntegrityFailure
 from oip.exchange.fetch import actor_for, item_for, memo_standing, policy, title_of
 from oip.exchange.models import (
@@ -72,21 +72,37 @@ def _walk(
     *,
     area: str | None,
     before: dt.datetime | None,
-    since_now: dt.datetime | None,
+    open_at: dt.datetime | None,
 ) -> list[tuple[dt.datetime, uuid.UUID]]:
     """The `PAGE` most recent (by `order`) of one source as (instant, notification id);
-    `prefix` leads from the source's rows to their notification ("" for notifications)."""
+    `prefix` leads from the source's rows to their notification ("" for notifications).
+
+    With `open_at`, open items only (an event in the HORIZON up to `open_at`). A row whose
+    `order` instant is in the HORIZON is open without looking further (that instant is an
+    event's: the item's `submitted`, or the `delivered` of a delivery), so the events are
+    probed only for older rows, and only when the recent ones do not fill the page."""
     if area is not None:
         rows = rows.filter(**{f"{prefix}area": area})
     if before is not None:
         rows = rows.filter(**{f"{prefix}created_at__lt": before})
-    if since_now is not None:
-        outer = "notification_id" if prefix else "id"
-        recent = recent_events(since_now).filter(notification_id=OuterRef(outer))
-        rows = rows.filter(Exists(recent))
-    found = rows.order_by(f"-{order}").values_list(order, "notification_id" if prefix else "id")
-    found = found[:PAGE]
-    return [(at, nid) for at, nid in found]
+    column = "notification_id" if prefix else "id"
+    if open_at is None:
+        return _first(rows, order, column, PAGE)
+    since = open_at - HORIZON
+    found = _first(
+        rows.filter(**{f"{order}__gte": since, f"{order}__lte": open_at}), order, column, PAGE
+    )
+    if len(found) < PAGE:
+        recent = recent_events(open_at).filter(notification_id=OuterRef(column))
+        older = rows.filter(**{f"{order}__lt": since}).filter(Exists(recent))
+        found += _first(older, order, column, PAGE - len(found))
+    return found
+
+
+def _first(
+    rows: QuerySet[Any, Any], order: str, column: str, count: int
+) -> list[tuple[dt.datetime, uuid.UUID]]:
+    return [(at, nid) for at, nid in rows.order_by(f"-{order}").values_list(order, column)[:count]]
 
 
 def _candidate_ids(
@@ -97,13 +113,12 @@ def _candidate_ids(
     open_at: dt.datetime | None,
 ) -> list[uuid.UUID]:
     """The ids of the `PAGE` most recent items the actor's organisation might see."""
-    walk: dict[str, Any] = {"area": area, "before": before, "since_now": open_at}
+    walk: dict[str, Any] = {"area": area, "before": before, "open_at": open_at}
     if actor.org_kind == "operator":
         sources = [_walk(Notification.objects.all(), "", "created_at", **walk)]
     elif not actor.org:
         return []
     else:
-        named = Q(named_user_id=user.pk) if getattr(user, "pk", None) is not None else Q()
         sources = [
             _walk(
                 Delivery.objects.filter(organisation_id=actor.org),
@@ -117,13 +132,12 @@ def _candidate_ids(
                 "created_at",
                 **walk,
             ),
-            _walk(
-                Addressee.objects.filter(Q(organisation_id=actor.org) | named),
-                "notification__",
-                "recorded_at",
-                **walk,
-            ),
         ]
+        if getattr(user, "pk", None) is not None:
+            # Addressed organisations are delivered to (`actions.send`): the deliveries
+            # cover them; the addressees add the items naming the user (RED).
+            named = Addressee.objects.filter(named_user_id=user.pk)
+            sources.append(_walk(named, "notification__", "recorded_at", **walk))
         if actor.org_kind == "eu_body" and actor.areas:
             community = Notification.objects.filter(
                 audience="community", area__in=sorted(actor.areas)
@@ -140,21 +154,24 @@ def _candidate_ids(
 def _page(actor: Actor, ids: list[uuid.UUID]) -> list[Notification]:
     """The candidates with what the rule and the clocks read, newest first."""
     reader = actor.org or None
-    return list(
+    page: list[Notification] = list(
         Notification.objects.filter(id__in=ids)
         .select_related("created_by", "originator_org")
         .prefetch_related(
-            "addressees__named_user",
+            Prefetch(
+                "addressees",
+                queryset=Addressee.objects.select_related("named_user").order_by("id"),
+            ),
             Prefetch(
                 "deliveries",
-                queryset=Delivery.objects.filter(organisation_id=reader)
+                queryset=Delivery.objects.filter(organisation_id=reader).order_by("id")
                 if reader
                 else Delivery.objects.none(),
                 to_attr="reader_deliveries",
             ),
             Prefetch(
                 "exceptional",
-                queryset=ExceptionalAddressing.objects.filter(organisation_id=reader)
+                queryset=ExceptionalAddressing.objects.filter(organisation_id=reader).order_by("id")
                 if reader
                 else ExceptionalAddressing.objects.none(),
                 to_attr="reader_exceptional",
@@ -165,6 +182,7 @@ def _page(actor: Actor, ids: list[uuid.UUID]) -> list[Notification]:
             Prefetch(
                 "submissions",
                 queryset=Submission.objects.filter(revision=1)
+                .defer("payload_ct", "payload_mac", "clock_fields")
                 .select_related("data_key")
                 .order_by("id"),
                 to_attr="first_revisions",
@@ -172,6 +190,16 @@ def _page(actor: Actor, ids: list[uuid.UUID]) -> list[Notification]:
         )
         .order_by("-created_at", "id")
     )
+    # What the originator's clocks read for its own items: the first recipient's calendar.
+    prefetch_related_objects(
+        [n for n in page if str(n.originator_org_id) == actor.org or not actor.org],
+        Prefetch(
+            "deliveries",
+            queryset=Delivery.objects.select_related("organisation").order_by("id")[:1],
+            to_attr="first_delivery",
+        ),
+    )
+    return page
 
 
 def inbox(
