@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from oip.liaison.problems import DataFileError, Problem
+
 __all__ = [
     "BUILT_IN",
     "Calendar",
@@ -49,25 +51,8 @@ _TABLE_END = dt.date(2041, 1, 1).toordinal()
 _KEYS = ("id", "version", "title", "timezone", "workweek", "business_hours", "source", "holidays")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One defect in a calendar file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class CalendarError(Exception):
+class CalendarError(DataFileError):
     """The calendar files are invalid; `problems` lists every defect found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class UnknownCalendar(KeyError):

@@ -11,10 +11,12 @@ import hashlib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from oip.liaison.problems import DataFileError, Problem
 
 __all__ = [
     "EvidenceMap",
@@ -116,22 +118,8 @@ class EvidenceMap(_Frozen):
         return next((rule for rule in self.rules if rule.benchmark == benchmark), None)
 
 
-class Problem(NamedTuple):
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class EvidenceMapError(Exception):
+class EvidenceMapError(DataFileError):
     """The evidence map is invalid; `problems` lists every defect found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _lines(

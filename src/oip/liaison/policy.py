@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from oip.liaison.problems import DataFileError, Problem
 from oip.liaison.tlp import max_tlp, rank
 from oip.liaison.types import Audience, Ladder, LadderStep
 from oip.vocabulary import TIER_NAMES, Tlp
@@ -38,7 +39,7 @@ from oip.vocabulary import TIER_NAMES, Tlp
 __all__ = [
     "Policy",
     "PolicyError",
-    "PolicyProblem",
+    "Problem",
     "UnknownTemplate",
     "default_path",
     "load_policy",
@@ -54,25 +55,8 @@ class UnknownTemplate(KeyError):
     """A template id the policy does not list (its area is unknown)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyProblem:
-    """One defect in the policy file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class PolicyError(Exception):
+class PolicyError(DataFileError):
     """The policy is invalid; `problems` lists every defect found."""
-
-    def __init__(self, problems: list[PolicyProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -298,7 +282,7 @@ def load_policy(path: Path | str | None = None) -> Policy:
             # Pydantic names the union branch or the `[key]` on some locations; drop those.
             loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
             message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(PolicyProblem(display, _line_of(lines, loc), _name(loc), message))
+            problems.append(Problem(display, _line_of(lines, loc), _name(loc), message))
         raise PolicyError(problems) from exc
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     return _build(model, digest)
@@ -370,14 +354,14 @@ def _parse(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError([PolicyProblem(display, 1, "-", f"cannot read: {exc}")]) from exc
+        raise PolicyError([Problem(display, 1, "-", f"cannot read: {exc}")]) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError([PolicyProblem(display, line, "-", f"malformed YAML: {reason}")]) from exc
+        raise PolicyError([Problem(display, line, "-", f"malformed YAML: {reason}")]) from exc
     lines: dict[Loc, int] = {}
     if node is None:
         return None, lines
@@ -392,7 +376,7 @@ def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], display: str) -> 
             key = _SCALARS.construct_object(key_node, deep=True)
             if key in result:
                 line = key_node.start_mark.line + 1
-                raise PolicyError([PolicyProblem(display, line, str(key), "duplicate key")])
+                raise PolicyError([Problem(display, line, str(key), "duplicate key")])
             lines[(*loc, key)] = key_node.start_mark.line + 1
             result[key] = _to_data(value_node, (*loc, key), lines, display)
         return result

@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from oip.liaison.problems import DataFileError, Problem
 from oip.liaison.routing import Rule
 from oip.liaison.schema import ClockFile, TemplateFile
 from oip.liaison.types import ClockDef
@@ -37,24 +38,8 @@ __all__ = [
 ]
 
 
-class Problem(NamedTuple):
-    """One defect in a template or taxonomy file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class TemplateErrors(Exception):
+class TemplateErrors(DataFileError):
     """The templates are invalid; `problems` lists every defect, sorted by file and line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True, slots=True)
