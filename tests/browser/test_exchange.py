@@ -334,6 +334,19 @@ def test_notification_page_and_acknowledgement_by_keyboard(
     assert ack.get_attribute("class") in ("clock clock-running", "clock clock-paused")
     assert p.locator("ol.thread li").count() >= 1
     assert p.locator("article", has_text=EARLY["rsit_type"]).count() == 1
+    # the payload reads as a document: the stage's title, labels in the schema's order, times
+    early = p.locator("article", has_text=EARLY["rsit_type"])
+    assert early.locator("h3").inner_text().startswith("Early warning — stage, revision 1, by ")
+    assert early.locator(":scope > dl > dt").all_inner_texts()[:3] == [
+        "Aware at",
+        "Reporting role",
+        "Affected sector",
+    ]
+    assert early.locator("dt", has_text="RSIT class").count() == 1
+    assert re.fullmatch(
+        r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC",
+        early.locator("dd time").first.inner_text(),
+    )
     tab_to(p, "form[action$='/ack/'] button")
     assert p.evaluate("document.activeElement.textContent") == "Acknowledge receipt"
     done = press_and_load(p)
@@ -375,8 +388,9 @@ def test_respond_by_keyboard_with_a_refusal_that_leads_to_its_field(
     tab_to(p, ".compose-form button[type=submit]")
     done = press_and_load(p)
     assert (done.status, p.url) == (200, f"{exchange.url}/exchange/n/{sent}/")
-    response = p.locator("article", has_text="initial_feedback")
-    assert response.locator("h3").inner_text().startswith("initial_feedback (response, revision 1")
+    title = CYBER.stages["initial_feedback"].title
+    response = p.locator("article", has_text=title)
+    assert response.locator("h3").inner_text().startswith(f"{title} — response, revision 1, by ")
     assert feedback in response.inner_text()
     assert page.problems == [
         f"HTTP 422: {exchange.url}/exchange/n/{sent}/respond/initial_feedback/",
