@@ -249,7 +249,9 @@ def inbox(
             e.kind == "acknowledged" and str(e.actor_org_id) == actor.org for e in events
         )
         waiting = actor.org != item.originator_org and not acknowledged and content
-        is_open = not withdrawn and (waiting or any(c.status in RUNNING for c in clocks))
+        recent = any(moment - HORIZON <= e.at <= moment for e in events)
+        running = waiting or any(c.status in RUNNING for c in clocks)
+        is_open = recent and not withdrawn and running
         if state == "open" and not is_open:
             continue
         title: str | None = None
