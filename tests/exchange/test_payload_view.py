@@ -259,7 +259,10 @@ KEY = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 LEAF = st.one_of(
     st.booleans(),
     st.integers(-(10**9), 10**9),
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30),
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="{}[]"),
+        max_size=30,
+    ),
 )
 JSON = st.recursive(
     LEAF,
@@ -287,6 +290,23 @@ def test_every_field_once_in_order_and_every_text_shown_escaped(payload: dict[st
     for leaf in leaves(payload):
         assert escape(leaf, quote=True).replace("&#x27;", "'") in html.replace("&#x27;", "'")
     assert html.count("<dt>") >= len(names)
+    # never raw JSON: no brackets but the ones the values themselves hold (none here)
+    assert "{" not in html
+    assert "[" not in html
+
+
+@settings(max_examples=500)
+@given(st.lists(st.text(st.sampled_from("ab, \n"), max_size=20), max_size=12))
+def test_a_list_of_plain_values_is_one_line_only_when_short_and_without_commas(
+    values: list[str],
+) -> None:
+    (field,) = payload_view({"v": values})
+    short = len(values) <= 8 and sum(map(len, values)) <= 120
+    one_line = short and not any("," in v or "\n" in v for v in values)
+    expected = "text" if not values else "inline" if one_line else "bullets"
+    assert field["value"]["kind"] == expected
+    if values:
+        assert [n["text"] for n in field["value"]["items"]] == values
 
 
 @pytest.mark.django_db
