@@ -182,7 +182,11 @@ class Notification(AppendOnlyModel):
 
     class Meta(AppendOnlyModel.Meta):
         ordering = ["-created_at", "id"]
-        indexes = [models.Index(fields=["area", "created_at"], name="exchange_notif_area")]
+        indexes = [
+            models.Index(fields=["area", "created_at"], name="exchange_notif_area"),
+            # The inbox walks an organisation's own items newest first (§6.16).
+            models.Index(fields=["originator_org", "created_at"], name="exchange_notif_origin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(audience__in=AUDIENCES), name="exchange_notification_audience"
