@@ -4,6 +4,7 @@ SQL), the returned row equal to the stored one, and verify over plain rows."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.db import transaction
@@ -37,7 +38,13 @@ TEXT = st.text(max_size=8)
 )
 def test_the_split_around_seq_is_the_canonical_json(seq: int, row: dict[str, object]) -> None:
     before, after = audit._split(row)
-    assert (before + str(seq) + after).encode() == canonical_json({**row, "seq": seq})
+    full = {**row, "seq": seq}
+    assert (before + str(seq) + after).encode() == canonical_json(full)
+    prev = "ab" * 32
+    assert (
+        audit.row_hash(prev, full)
+        == hashlib.sha256(prev.encode() + canonical_json(full)).hexdigest()
+    )
 
 
 @pytest.mark.django_db

@@ -30,9 +30,13 @@ def _instant(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat()
 
 
+#: `crypto.canonical_json`'s encoder, built once (json.dumps builds one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of `prev_hash` followed by the canonical JSON of `row`."""
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(row)).hexdigest()
+    return hashlib.sha256((prev_hash + _CANONICAL.encode(row)).encode()).hexdigest()
 
 
 def _row(event: AuditEvent, *, with_seq: bool = True) -> dict[str, Any]:
@@ -205,10 +209,14 @@ class Verification:
         return self.first_bad is None
 
 
-_VERIFY_SQL = (
-    "SELECT seq, at, actor_user, actor_org, action, object_type, object_id, tlp, outcome, "
-    "details, prev_hash, hash FROM exchange_auditevent ORDER BY seq"
-)
+#: `at` as text on PostgreSQL (its ISO form, parsed by `fromisoformat`: cheaper than the
+#: driver's timestamp loader); SQLite stores it as text already.
+_VERIFY_SQL = {
+    "postgresql": "SELECT seq, at::text, actor_user, actor_org, action, object_type, object_id, "
+    "tlp, outcome, details::text, prev_hash, hash FROM exchange_auditevent ORDER BY seq",
+    "sqlite": "SELECT seq, at, actor_user, actor_org, action, object_type, object_id, tlp, "
+    "outcome, details, prev_hash, hash FROM exchange_auditevent ORDER BY seq",
+}
 _FETCH = 5000
 
 
@@ -228,8 +236,9 @@ def verify_chain(using: str = "default") -> Verification:
     Plain rows from a raw cursor (a server-side one on PostgreSQL), read `_FETCH` at a time,
     hashed as `append` hashed them (no model instances)."""
     prev_hash, expected_seq, rows = GENESIS_HASH, 1, 0
-    with connections[using].chunked_cursor() as cursor:
-        cursor.execute(_VERIFY_SQL)
+    database = connections[using]
+    with database.chunked_cursor() as cursor:
+        cursor.execute(_VERIFY_SQL.get(database.vendor, _VERIFY_SQL["sqlite"]))
         while batch := cursor.fetchmany(_FETCH):
             for (
                 seq,
