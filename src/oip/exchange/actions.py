@@ -35,7 +35,6 @@ from oip.exchange.fetch import (
 from oip.exchange.models import (
     AUDIENCES,
     Addressee,
-    Delivery,
     ExchangeEvent,
     Notification,
     Submission,
@@ -50,6 +49,7 @@ from oip.exchange.writes import (
     community_deliveries,
     denied,
     named_members,
+    record_deliveries,
     record_event,
     store_submission,
     template_version,
@@ -202,36 +202,7 @@ def send(
             facts = [addressed_delivery(form.id, o, area, day, standing) for o in organisations]
         else:
             facts = community_deliveries(form.id, area, tlp, originator, day)
-        # One INSERT per table for every recipient (a fan-out to 100 is three statements).
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    notification=notification,
-                    organisation=organisation,
-                    delivered_at=moment,
-                    cap_at_delivery=cap,
-                    tier_at_delivery=tier,
-                    status_at_delivery=status,
-                    as_of=day,
-                    recorded_at=clock.now(),
-                )
-                for organisation, cap, tier, status in facts
-            ]
-        )
-        ExchangeEvent.objects.bulk_create(
-            [
-                ExchangeEvent(
-                    notification=notification,
-                    kind="delivered",
-                    at=moment,
-                    recorded_at=clock.now(),
-                    actor_org_id=organisation.pk,
-                    stage=stage,
-                    data={},
-                )
-                for organisation, _, _, _ in facts
-            ]
-        )
+        record_deliveries(notification, facts, moment, stage)
         audit_act(
             actor,
             "send",

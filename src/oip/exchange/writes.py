@@ -23,6 +23,7 @@ from oip.exchange.fetch import Refused, memo_standing, policy
 from oip.exchange.models import (
     CONTACT_FUNCTIONS,
     DataKey,
+    Delivery,
     ExchangeEvent,
     Notification,
     Submission,
@@ -47,6 +48,7 @@ __all__ = [
     "contact_point_errors",
     "denied",
     "named_members",
+    "record_deliveries",
     "record_event",
     "store_submission",
     "template_version",
@@ -258,6 +260,45 @@ def record_event(
         actor_org_id=org_id,
         stage=stage,
         data=dict(data or {}),
+    )
+
+
+def record_deliveries(
+    notification: Notification,
+    facts: Sequence[tuple[Organisation, str, int | None, str]],
+    now: dt.datetime,
+    stage: str,
+) -> None:
+    """The deliveries of a new item (organisation, cap, tier, status) and their `delivered`
+    events: one INSERT per table whatever the number of recipients (§6.16 fan-out)."""
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                notification=notification,
+                organisation=organisation,
+                delivered_at=now,
+                cap_at_delivery=cap,
+                tier_at_delivery=tier,
+                status_at_delivery=status,
+                as_of=now.date(),
+                recorded_at=clock.now(),
+            )
+            for organisation, cap, tier, status in facts
+        ]
+    )
+    ExchangeEvent.objects.bulk_create(
+        [
+            ExchangeEvent(
+                notification=notification,
+                kind="delivered",
+                at=now,
+                recorded_at=clock.now(),
+                actor_org_id=organisation.pk,
+                stage=stage,
+                data={},
+            )
+            for organisation, _, _, _ in facts
+        ]
     )
 
 
