@@ -144,10 +144,13 @@ def memo_standing() -> Callable[[str, str, dt.date], Standing]:
 def item_for(notification: Notification, org: Organisation | str | None) -> Item:
     """The notification as the access rule sees it, for a reader of `org` (its delivery).
 
-    Reads `addressees` (prefetch them with `named_user` for many items) and the reader's
-    delivery (a prefetched `reader_deliveries` list when present)."""
+    Reads `addressees` (for many items, prefetch them with `named_user` as the list
+    `all_addressees`) and the reader's delivery (a prefetched `reader_deliveries` list when
+    present)."""
     org_id = str(org.pk if isinstance(org, Organisation) else org or "")
-    addressees = list(notification.addressees.all())
+    # A list read ahead for many items (`all_addressees`), or the related rows.
+    ahead = getattr(notification, "all_addressees", None)
+    addressees = list(ahead if ahead is not None else notification.addressees.all())
     delivery = None
     if org_id:
         # A list read ahead for many items (`reader_deliveries`), or one query.

@@ -45,6 +45,16 @@ PAGE = 100
 #: Rows an inbox answers at most.
 ROWS = 50
 RUNNING = frozenset({"running", "overdue", "paused"})
+#: The lists a page's items are given (`_page`), dropped after use (`_release`).
+PREFETCHED = (
+    "all_addressees",
+    "all_events",
+    "first_delivery",
+    "first_revisions",
+    "reader_deliveries",
+    "reader_exceptional",
+    "_prefetched_objects_cache",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +176,8 @@ def _page(actor: Actor, ids: list[uuid.UUID]) -> list[Notification]:
                 queryset=Addressee.objects.select_related("named_user")
                 .defer("recorded_at")
                 .order_by("id"),
+                # A list (`to_attr`): a prefetch into the manager makes a queryset per item.
+                to_attr="all_addressees",
             ),
             Prefetch(
                 "deliveries",
@@ -314,10 +326,8 @@ def _release(page: list[Notification]) -> None:
     reference counting frees it at once: left to the collector, a page's thousands of rows
     cost a full collection of the heap every few calls (~0.1 s)."""
     for notification in page:
-        for name in ("all_events", "first_revisions", "reader_deliveries", "first_delivery"):
+        for name in PREFETCHED:
             notification.__dict__.pop(name, None)
-        notification.__dict__.pop("reader_exceptional", None)
-        notification.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def _urgency(row: InboxRow) -> tuple[int, float, float]:
