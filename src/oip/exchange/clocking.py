@@ -97,6 +97,31 @@ def org_events(
     return chosen
 
 
+def points_in_force(now: dt.datetime) -> QuerySet[ContactPoint]:
+    """The contact-point designations in force at `now`, the one that counts first for each
+    (organisation, area): by function (`deputy`, `duty_24x7`, `primary`), then latest."""
+    return (
+        ContactPoint.objects.filter(valid_from__lte=now)
+        .exclude(valid_to__lte=now)
+        .order_by("function", "-valid_from")
+    )
+
+
+def contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
+    """The clock terms of the contact point in force per (organisation id, area) at `now`, as
+    `within` names them (`contact_point.ack_within`, `contact_point.reachability_limit`): the
+    same choice as `resolve_within`, read once for many items (the tick, the evidence run)."""
+    terms: dict[tuple[str, str], dict[str, str]] = {}
+    for org, area, ack, limit in points_in_force(now).values_list(
+        "organisation_id", "area", "ack_within", "reachability_limit"
+    ):
+        terms.setdefault(
+            (str(org), area),
+            {"contact_point.ack_within": ack, "contact_point.reachability_limit": limit},
+        )
+    return terms
+
+
 def resolve_within(defn: ClockDef, org: str, area: str, now: dt.datetime) -> str | None:
     """The per-item `within` of a clock whose definition names the contact point's terms."""
     if not defn.within.startswith("contact_point."):
@@ -104,12 +129,7 @@ def resolve_within(defn: ClockDef, org: str, area: str, now: dt.datetime) -> str
     if not org:
         return DEFAULT_WITHIN.get(defn.within)
     field = defn.within.removeprefix("contact_point.")
-    point = (
-        ContactPoint.objects.filter(organisation_id=org, area=area, valid_from__lte=now)
-        .exclude(valid_to__lte=now)
-        .order_by("function", "-valid_from")
-        .first()
-    )
+    point = points_in_force(now).filter(organisation_id=org, area=area).first()
     value = getattr(point, field, None) if point is not None else None
     return value if isinstance(value, str) and value else DEFAULT_WITHIN.get(defn.within)
 

@@ -25,12 +25,11 @@ from oip.catalogue.fetch import current_catalogue
 from oip.evidence.actions import ImportFailed, record_observation
 from oip.evidence.models import Observation
 from oip.evidence.records import SourceRecord
-from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, org_events
+from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, contact_terms, org_events
 from oip.exchange.exceptional import exceptional_deliveries
 from oip.exchange.fetch import policy
 from oip.exchange.models import (
     BreachSignature,
-    ContactPoint,
     Delivery,
     EvidenceLink,
     ExchangeEvent,
@@ -144,21 +143,6 @@ def _uses(orgs: dict[str, Any]) -> list[TemplateUse]:
     return out
 
 
-def _contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
-    terms: dict[tuple[str, str], dict[str, str]] = {}
-    for org, area, ack, limit in (
-        ContactPoint.objects.filter(valid_from__lte=now)
-        .exclude(valid_to__lte=now)
-        .order_by("function", "-valid_from")
-        .values_list("organisation_id", "area", "ack_within", "reachability_limit")
-    ):
-        terms.setdefault(
-            (str(org), area),
-            {"contact_point.ack_within": ack, "contact_point.reachability_limit": limit},
-        )
-    return terms
-
-
 def _clocks(
     now: dt.datetime, orgs: dict[str, Any]
 ) -> tuple[list[ClockOutcome], list[ReachabilityResult]]:
@@ -192,7 +176,7 @@ def _clocks(
         code = str(country).lower() if country else EU_CALENDAR
         return code if code == EU_CALENDAR or code in calendars else "calendar-days"
 
-    terms = _contact_terms(now)
+    terms = contact_terms(now)
     out: list[ClockOutcome] = []
     requests: list[ReachabilityResult] = []
     for notification in notifications:

@@ -34,9 +34,15 @@ from django_tasks_db.models import DBTaskResult
 
 from oip.accounts.models import Organisation
 from oip.exchange import reachability
-from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, HORIZON, org_events, recent_events
+from oip.exchange.clocking import (
+    DEFAULT_WITHIN,
+    EU_CALENDAR,
+    HORIZON,
+    contact_terms,
+    org_events,
+    recent_events,
+)
 from oip.exchange.models import (
-    ContactPoint,
     Delivery,
     ExchangeEvent,
     Notification,
@@ -166,7 +172,7 @@ def open_clock_states(now: dt.datetime) -> tuple[int, list[tuple[ItemRef, ClockS
     }
     calendars = default_calendars()
     countries = _calendar_ids(calendars)
-    terms = _contact_terms(now)
+    terms = contact_terms(now)
     out: list[tuple[ItemRef, ClockState, str]] = []
     forms: dict[str, tuple[tuple[ClockDef, ...], str] | None] = {}
     pairs: dict[tuple[str, str], dict[Party, str]] = {}
@@ -273,23 +279,6 @@ def _calendar_ids(calendars: Calendars) -> dict[str, str]:
         code = str(country).lower() if country else EU_CALENDAR
         ids[str(org)] = code if code == EU_CALENDAR or code in calendars else "calendar-days"
     return ids
-
-
-def _contact_terms(now: dt.datetime) -> dict[tuple[str, str], dict[str, str]]:
-    """The contact point in force per (organisation, area) at `now`, as its clock terms; the
-    same choice as `clocking.resolve_within` (first function in order, latest designation)."""
-    terms: dict[tuple[str, str], dict[str, str]] = {}
-    for org, area, ack, limit in (
-        ContactPoint.objects.filter(valid_from__lte=now)
-        .exclude(valid_to__lte=now)
-        .order_by("function", "-valid_from")
-        .values_list("organisation_id", "area", "ack_within", "reachability_limit")
-    ):
-        terms.setdefault(
-            (str(org), area),
-            {"contact_point.ack_within": ack, "contact_point.reachability_limit": limit},
-        )
-    return terms
 
 
 # --- the outbox ----------------------------------------------------------------------------
