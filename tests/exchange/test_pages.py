@@ -15,9 +15,18 @@ from django.test import Client
 
 from oip.accounts.models import Membership, Organisation
 from oip.exchange import actions, reads
-from oip.exchange.models import ContactPoint, Delivery, ExchangeEvent, Notification, Submission
+from oip.exchange.models import (
+    ContactPoint,
+    Delivery,
+    ExchangeEvent,
+    Notification,
+    Outbox,
+    Submission,
+)
 from oip.exchange.schema_form import fields
+from oip.exchange.tick import tick
 from oip.liaison.templates import shipped
+from tests.exchange.conftest import NOW
 from tests.exchange.verified import verify
 from tests.personas import SINCE, Persona
 
@@ -404,3 +413,30 @@ def test_further_stage_with_problems_is_422_by_field(people: dict[str, Client], 
         assert refused.status_code == 403
         assert "<code>not_originator</code>" in refused.content.decode()
     assert rows() == before
+
+
+def test_inbox_shows_the_organisations_reminders_as_links_without_titles(
+    people: dict[str, Client], sent: str, al_officer: Any
+) -> None:
+    """Reminders in the app: the tick's outbox rows for the reader's organisation, each a link
+    to the item with its clock and level, never its title or content; nobody else sees them."""
+    assert "Reminders" not in people["al"].get("/exchange/inbox/").content.decode()
+    report = tick(NOW + dt.timedelta(hours=3))
+    assert report.written > 0
+    al_org = reads.actor_for(al_officer, NOW).org
+    mine = Outbox.objects.filter(recipient__startswith=f"{al_org}:")
+    assert mine.exists()
+    page = people["al"].get("/exchange/inbox/").content.decode()
+    section = page[page.index('<section class="reminders"') : page.index("</section>")]
+    listed = re.findall(r'href="/exchange/n/([0-9a-f-]+)/"', section)
+    own_roles = {"contact_point_on_duty", "deputy_contact_point", "org_admin"}
+    expected = [r for r in mine if r.recipient.split(":", 1)[1] in own_roles]
+    assert len(listed) == len(expected) > 0
+    assert set(listed) == {sent}
+    assert "Ransomware at a water utility" not in section
+    assert MARKER not in section
+    # ENISA has reminders of its own (the EU side's initial-feedback clock); these three none.
+    for who in ("ba", "other_area", "administrator"):
+        assert (
+            '<section class="reminders"' not in people[who].get("/exchange/inbox/").content.decode()
+        )

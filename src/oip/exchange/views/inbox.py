@@ -15,7 +15,10 @@ from oip.catalogue.fetch import current_catalogue
 from oip.exchange import reads
 from oip.exchange.auth import exchange_login_required
 from oip.exchange.exercise_reads import exercise_refs
+from oip.exchange.fetch import actor_for
+from oip.exchange.reminders import reminders_for
 from oip.exchange.views.common import clock_badges, organisation_names, tlp_banner
+from oip.site import clock
 
 STATES = (("open", "Open items"), ("all", "All items"))
 
@@ -44,8 +47,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         for row in found
     ]
+    now = clock.now()
+    actor = actor_for(request.user, now)
+    # The operator is not on any clock: reminders are for the organisation's own people.
+    reminders = reminders_for(actor.org, now) if actor.org_kind != "operator" else []
     context = {
         "title": "Inbox",
+        "reminders": reminders,
         "nav": "inbox",
         "rows": rows,
         "areas": areas,
