@@ -14,7 +14,7 @@ import time_machine
 from django.test import Client
 
 from oip.accounts.models import Organisation
-from oip.exchange import actions
+from oip.exchange import actions, exercises
 from oip.exchange.models import AuditEvent
 from oip.exchange.performance import forget_performance
 from oip.exchange.reachability import answer, schedule
@@ -25,6 +25,7 @@ from oip.liaison.templates import shipped
 from tests.exchange.conftest import (  # noqa: F401
     al_officer,
     enisa_officer,
+    exchange_member,
     kek_file,
 )
 
@@ -136,6 +137,7 @@ def test_published_quarters_are_aggregated_thresholded_and_lagged(
                 "reachability_pass_percent": None,
                 "confirmed_breaches": "fewer than 3",
                 "exceptional_deliveries": "fewer than 3",
+                "exercises_played": "fewer than 3",
             }
         ],
         # ENISA's own clocks as the sender: 3 early warnings in time, 3 notifications missed.
@@ -164,3 +166,25 @@ def test_filters_and_refusals(client: Client, exchanged: None, travel: Any) -> N
     assert [q["area"] for q in client.get(f"{URL}?area=cyber").json()["quarters"]] == ["cyber"]
     assert client.get(f"{URL}?country=albania").status_code == 422
     assert client.get(f"{URL}?colour=red").status_code == 422
+
+
+@pytest.fixture
+def drilled(exchanged: None, travel: Any, enisa: Organisation, al_csirt: Organisation) -> None:
+    """Three ENISA cyber exercises AL's CSIRT played, ended in June 2026; a fourth still runs."""
+    manager = exchange_member("enisa-lm", enisa, "liaison_manager", "red")
+    for n, day in enumerate(("2026-06-02", "2026-06-09", "2026-06-16", "2026-06-23")):
+        exercise = exercises.plan_exercise(
+            manager, title=f"Drill {n}", organiser=enisa, areas=["cyber"],
+            participants=[al_csirt], starts=at(day, 9), ends=at(day, 17), now=travel(at(day, 8)),
+        )  # fmt: skip
+        exercises.start(manager, exercise.pk, now=travel(at(day, 9)))
+        if n < 3:
+            exercises.finish(manager, exercise.pk, now=travel(at(day, 17)))
+
+
+def test_exercises_played_are_shown_beside_the_other_figures(
+    client: Client, drilled: None, travel: Any
+) -> None:
+    travel(at("2026-11-30", 12))
+    [row] = client.get(URL).json()["quarters"]
+    assert (row["quarter"], row["clocks_due"], row["exercises_played"]) == ("2026Q2", "3-9", 3)

@@ -16,13 +16,15 @@ from django.core.management import call_command
 
 from oip.accounts.models import Membership, Organisation
 from oip.evidence.models import Observation
-from oip.exchange import actions
-from oip.exchange.evidence import run_evidence
+from oip.exchange import actions, exercises
+from oip.exchange.evidence import read_facts, run_evidence
 from oip.exchange.models import EvidenceLink, ReachabilityTest
 from oip.exchange.reachability import answer, schedule
 from oip.exchange.tick import tick
+from oip.liaison.measured import ExercisePlayed
+from oip.liaison.performance import quarter_metrics
 from oip.liaison.templates import shipped
-from tests.exchange.conftest import SINCE, exchange_member
+from tests.exchange.conftest import NOW, SINCE, exchange_member
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +236,52 @@ def test_a_request_of_enisa_acknowledged_in_time_counts_as_reachable(
         "Request of ENISA acknowledged by the AL cyber liaison point",
         "Acknowledged in 20 min; agreed limit 60 min.",
     )
+
+
+# --- exercises (issue 17) ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def drill(
+    frozen: dt.datetime,
+    cyber_evidence: None,
+    enisa: Organisation,
+    al_csirt: Organisation,
+    ba_csirt: Organisation,
+) -> Any:
+    """ENISA's cyber exercise with AL's and BA's CSIRTs, run 1-3 October 2026 and not ended."""
+    manager = exchange_member("enisa-lm", enisa, "liaison_manager", "red")
+    exercise = exercises.plan_exercise(
+        manager,
+        title="Cyber Shield 2026",
+        organiser=enisa,
+        areas=["cyber"],
+        participants=[al_csirt, ba_csirt],
+        starts=NOW + dt.timedelta(hours=1),
+        ends=NOW + dt.timedelta(days=2),
+    )
+    exercises.start(manager, exercise.pk, now=NOW + dt.timedelta(hours=1))
+    return manager, exercise
+
+
+def test_a_finished_exercise_is_played_by_each_national_participant_in_each_area(
+    drill: Any, enisa: Organisation
+) -> None:
+    manager, exercise = drill
+    assert read_facts(NOW + dt.timedelta(days=3)).exercises == []  # running: not played yet
+    ended = dt.datetime(2026, 10, 2, 23, 30, tzinfo=UTC)
+    exercises.finish(manager, exercise.pk, now=ended)
+    assert read_facts(ended - dt.timedelta(minutes=1)).exercises == []  # not ended by then
+    played = read_facts(ended)
+    assert sorted(played.exercises, key=lambda e: e.country) == [
+        ExercisePlayed(str(exercise.pk), "AL", "cyber", dt.date(2026, 10, 2)),
+        ExercisePlayed(str(exercise.pk), "BA", "cyber", dt.date(2026, 10, 2)),
+    ]
+    # Exercise activity never enters the real usage or clock figures.
+    assert (played.uses, played.clocks) == ([], [])
+    figures = quarter_metrics(played, dt.date(2027, 3, 31))  # 2026Q4 ended 90 days before
+    assert [(r.country, r.area, r.quarter, r.exercises_played) for r in figures.rows] == [
+        ("AL", "cyber", "2026Q4", "fewer than 3"),
+        ("BA", "cyber", "2026Q4", "fewer than 3"),
+    ]
+    assert quarter_metrics(played, dt.date(2027, 3, 30)).rows == ()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from oip.catalogue.loader import default_directory, load_catalogue
 from oip.liaison.evidence_map import EvidenceMapError, load_evidence_map, shipped_evidence_map
+from oip.liaison.measured import ExercisePlayed
 from oip.liaison.metrics import (
     BreachDecision,
     ClockOutcome,
@@ -562,3 +563,87 @@ def test_facts_that_tie_on_time_and_id_give_the_same_observations_in_either_orde
         ("met", dt.date(2025, 1, 1)),
         ("not_met", dt.date(2025, 1, 1)),
     ]
+
+
+# --- exercises played (issue 17) ---------------------------------------------------------------
+
+
+def played(exercise: str, day: str, country: str = "AL", area: str = "cyber") -> ExercisePlayed:
+    return ExercisePlayed(exercise, country, area, dt.date.fromisoformat(day))
+
+
+def test_exercises_played_count_distinct_exercises_per_country_area_and_quarter():
+    facts = Facts(
+        exercises=[
+            played("x1", "2026-01-15"),
+            played("x1", "2026-01-15"),  # a second national organisation of AL in x1
+            played("x2", "2026-02-20"),
+            played("x3", "2026-03-31"),
+            played("x4", "2026-04-01"),  # 2026Q2
+            played("x1", "2026-01-15", "BA"),
+            played("x5", "2026-02-01", area="fimi"),
+        ]
+    )
+    metrics = quarter_metrics(facts, dt.date(2026, 6, 29))  # Q1 ended 90 days before
+    assert [(r.country, r.area, r.quarter, r.exercises_played) for r in metrics.rows] == [
+        ("AL", "cyber", "2026Q1", 3),
+        ("AL", "fimi", "2026Q1", FEWER_THAN_3),
+        ("BA", "cyber", "2026Q1", FEWER_THAN_3),
+    ]
+    al = metrics.rows[0]
+    assert al.clocks_due == FEWER_THAN_3
+    assert al.reachability_tests == FEWER_THAN_3
+    assert metrics.published_through == "2026Q1"
+    assert quarter_metrics(facts, dt.date(2026, 6, 28)).rows == ()
+    later = quarter_metrics(facts, dt.date(2026, 9, 29))
+    assert [(r.country, r.area, r.quarter, r.exercises_played) for r in later.rows] == [
+        ("AL", "cyber", "2026Q1", 3),
+        ("AL", "cyber", "2026Q2", FEWER_THAN_3),
+        ("AL", "fimi", "2026Q1", FEWER_THAN_3),
+        ("BA", "cyber", "2026Q1", FEWER_THAN_3),
+    ]
+
+
+def test_exercises_played_sit_beside_the_other_figures_of_their_row():
+    clocks = [clock(f"c{i}", f"2026-02-0{i + 1}", True) for i in range(3)]
+    exercises = [played(f"x{i}", f"2026-03-0{i + 1}") for i in range(4)]
+    [row] = quarter_metrics(Facts(clocks=clocks, exercises=exercises), dt.date(2026, 10, 1)).rows
+    assert (row.quarter, row.clocks_due, row.on_time_percent, row.exercises_played) == (
+        "2026Q1",
+        "3-9",
+        100,
+        4,
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda i, c, a, day: ExercisePlayed(f"x{i}", c, a, day),
+            st.integers(0, 20),
+            countries,
+            areas,
+            st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)),
+        ),
+        max_size=30,
+    ),
+    st.dates(dt.date(2025, 1, 1), dt.date(2029, 1, 1)),
+)
+def test_exercises_played_are_distinct_thresholded_and_lagged(exercises, today):
+    rows = quarter_metrics(Facts(exercises=exercises), today).rows
+    for row in rows:
+        expected = {
+            e.id
+            for e in exercises
+            if (e.country, e.area, quarter_label(e.ended_on))
+            == (row.country, row.area, row.quarter)
+        }
+        assert row.exercises_played == (len(expected) if len(expected) >= 3 else FEWER_THAN_3)
+        assert published_ok(row.quarter, today)
+    shown_keys = {(r.country, r.area, r.quarter) for r in rows}
+    assert shown_keys == {
+        (e.country, e.area, quarter_label(e.ended_on))
+        for e in exercises
+        if published_ok(quarter_label(e.ended_on), today)
+    }

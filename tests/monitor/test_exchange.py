@@ -14,6 +14,7 @@ from oip.liaison.performance import PublicPerformance, quarter_metrics
 from oip.monitor.pages.exchange import Selection, build
 from tests.api.test_exchange_performance import (  # noqa: F401
     at,
+    drilled,
     exchanged,
     fresh,
     travel,
@@ -70,7 +71,7 @@ def test_the_page_shows_published_figures_and_the_quarter_page_its_row(
     assert (
         '<tr><th scope="row">Albania</th><td>Cybersecurity</td><td>2026Q2</td><td>3-9</td>'
         "<td>100 %</td><td>20 min</td><td>fewer than 3</td><td>—</td><td>fewer than 3</td>"
-        "<td>fewer than 3</td></tr>"
+        "<td>fewer than 3</td><td>fewer than 3</td></tr>"
     ) in text
     assert '<tr><th scope="row">enisa</th><td>2026Q2</td><td>3-9</td><td>50 %</td></tr>' in text
     assert "CSIRT" not in text
@@ -79,3 +80,19 @@ def test_the_page_shows_published_figures_and_the_quarter_page_its_row(
     assert "Albania" in quarter.content.decode()
     assert client.get("/exchange/performance/FR/cyber/2026Q2").status_code == 404
     assert client.get("/exchange/performance/AL/cyber/2026Q3").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_shows_exercises_played_beside_the_other_figures(
+    client: Client,
+    drilled: None,  # noqa: F811
+    travel: Any,  # noqa: F811
+) -> None:
+    travel(at("2026-11-30", 12))
+    text = client.get("/exchange/performance/").content.decode()
+    assert '<th scope="col">Exercises played</th></tr>' in text
+    assert (
+        '<tr><th scope="row">Albania</th><td>Cybersecurity</td><td>2026Q2</td><td>3-9</td>'
+        "<td>100 %</td><td>20 min</td><td>fewer than 3</td><td>—</td><td>fewer than 3</td>"
+        "<td>fewer than 3</td><td>3</td></tr>"
+    ) in text

@@ -2,7 +2,7 @@
 
 Per country x area x quarter: clocks due (in buckets), on-time rate, median acknowledgement
 time, reachability tests and pass rate, confirmed breaches, exceptional deliveries by the EU
-side; per EU body x quarter: its own on-time rate; and the daily audit head hash. A quarter is
+side, exercises played (finished exercises, by the quarter they ended); per EU body x quarter: its own on-time rate; and the daily audit head hash. A quarter is
 published 90 days after it ends; counts below 3 read "fewer than 3" and rates or medians
 resting on fewer than 3 facts are null. Never content, never the names of organisations.
 """
@@ -38,6 +38,7 @@ class QuarterOut(Schema):
     reachability_pass_percent: int | None
     confirmed_breaches: int | str
     exceptional_deliveries: int | str
+    exercises_played: int | str
 
 
 class BodyOut(Schema):
@@ -95,6 +96,7 @@ def exchange_performance(request: HttpRequest, filters: Query[PerformanceFilter]
                 "reachability_pass_percent": r.reachability_pass_percent,
                 "confirmed_breaches": r.confirmed_breaches,
                 "exceptional_deliveries": r.exceptional_deliveries,
+                "exercises_played": r.exercises_played,
             }
             for r in rows
         ],

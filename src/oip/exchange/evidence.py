@@ -33,6 +33,7 @@ from oip.exchange.models import (
     Delivery,
     EvidenceLink,
     ExchangeEvent,
+    ExerciseParticipant,
     HandlingBreach,
     Notification,
     ReachabilityTest,
@@ -44,6 +45,7 @@ from oip.liaison.evidence_map import EvidenceMap, shipped_evidence_map
 from oip.liaison.measured import (
     BreachDecision,
     ClockOutcome,
+    ExercisePlayed,
     Facts,
     ObservationToRecord,
     ReachabilityResult,
@@ -245,6 +247,22 @@ def _clocks(
     return out, requests
 
 
+def _exercises(now: dt.datetime, orgs: dict[str, Any]) -> list[ExercisePlayed]:
+    """Per national participant organisation of each exercise ended by `now`, per area of the
+    exercise: the exercise played (public figures only; never usage or clocks)."""
+    rows = ExerciseParticipant.objects.filter(
+        exercise__status="ended", exercise__ended_at__isnull=False, exercise__ended_at__lte=now
+    ).values_list("exercise_id", "organisation_id", "exercise__areas", "exercise__ended_at")
+    out: list[ExercisePlayed] = []
+    for exercise, org, areas, ended_at in rows:
+        kind, country, _body, _functions = orgs.get(str(org), ("", None, "", []))
+        if kind != "national" or country is None or ended_at is None:
+            continue
+        ended_on = ended_at.astimezone(dt.UTC).date()
+        out.extend(ExercisePlayed(str(exercise), country, a, ended_on) for a in areas or [])
+    return out
+
+
 def breach_decisions(breaches: Iterable[HandlingBreach] | None = None) -> list[BreachDecision]:
     """The decisions in effect: each reached by two signatures of distinct managers (four eyes),
     dated by the second; a remedy counts only after a confirmation."""
@@ -309,6 +327,7 @@ def read_facts(now: dt.datetime, evidence_map: EvidenceMap | None = None) -> Fac
         clocks=clocks,
         breaches=breach_decisions(),
         exceptional=exceptional_deliveries(now),
+        exercises=_exercises(now, orgs),
         recognised=_recognised(evidence_map),
     )
 

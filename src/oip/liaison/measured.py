@@ -19,6 +19,7 @@ __all__ = [
     "BreachDecision",
     "ClockOutcome",
     "ExceptionalDelivery",
+    "ExercisePlayed",
     "Facts",
     "ObservationToRecord",
     "Origin",
@@ -133,6 +134,18 @@ class ExceptionalDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class ExercisePlayed:
+    """A finished exercise (status ended) played by one national organisation of `country`, in
+    one of the exercise's areas; `ended_on` is the day it ended (UTC). Counted in the public
+    figures only, never in the real usage or clock figures."""
+
+    id: str
+    country: str
+    area: str
+    ended_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Everything the rules read. `recognised`: (country, benchmark) pairs of the benchmarks a
     rule `requires` that the country has met (the EU body recognised the exchange)."""
@@ -142,6 +155,7 @@ class Facts:
     clocks: Sequence[ClockOutcome] = ()
     breaches: Sequence[BreachDecision] = ()
     exceptional: Sequence[ExceptionalDelivery] = ()
+    exercises: Sequence[ExercisePlayed] = ()
     recognised: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
 

@@ -82,6 +82,7 @@ class QuarterRow:
     reachability_pass_percent: int | None
     confirmed_breaches: Count
     exceptional_deliveries: Count
+    exercises_played: Count = FEWER_THAN_3
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +130,10 @@ class _Tally:
     passed: int = 0
     breaches: int = 0
     exceptional: int = 0
+    exercises: set[str] = field(default_factory=set)
 
     def any(self) -> bool:
-        return bool(self.due or self.tests or self.breaches or self.exceptional)
+        return bool(self.due or self.tests or self.breaches or self.exceptional or self.exercises)
 
 
 class _Quarters:
@@ -159,7 +161,8 @@ def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> Publ
     exercises never enter (the shell passes real clocks only). Acknowledgement times are the
     median of the met and late acknowledgement clocks, in whole minutes. Tests count in the
     quarter they were sent, breaches in that of their confirmation, exceptional deliveries in
-    that of delivery. Quarters younger than `lag_days` after their end are left out.
+    that of delivery, exercises played (distinct finished exercises a national organisation of
+    the country played in the area) in that of the day the exercise ended. Quarters younger than `lag_days` after their end are left out.
     """
     quarter_of = _Quarters(today, lag_days).of
     tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
@@ -192,6 +195,10 @@ def quarter_metrics(facts: Facts, today: dt.date, *, lag_days: int = 90) -> Publ
         quarter = quarter_of(item.at)
         if quarter is not None:
             tallies[(item.country, item.area, quarter)].exceptional += 1
+    for played in facts.exercises:
+        quarter = quarter_of(dt.datetime.combine(played.ended_on, dt.time(), dt.UTC))
+        if quarter is not None and played.ended_on <= today:
+            tallies[(played.country, played.area, quarter)].exercises.add(played.id)
     rows = tuple(_row(key, tally) for key, tally in sorted(tallies.items()) if tally.any())
     body_rows = tuple(
         BodyRow(body, quarter, bucket(t.due), _percent(t.on_time, t.due))
@@ -219,4 +226,5 @@ def _row(key: tuple[str, str, str], t: _Tally) -> QuarterRow:
         reachability_pass_percent=_percent(t.passed, t.tests),
         confirmed_breaches=shown(t.breaches),
         exceptional_deliveries=shown(t.exceptional),
+        exercises_played=shown(len(t.exercises)),
     )
