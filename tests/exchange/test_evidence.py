@@ -18,17 +18,20 @@ from oip.accounts.models import Membership, Organisation
 from oip.evidence.models import Observation
 from oip.exchange import actions, exercises
 from oip.exchange.evidence import read_facts, run_evidence
-from oip.exchange.models import EvidenceLink, ReachabilityTest
+from oip.exchange.exercises import InjectSpec
+from oip.exchange.models import EvidenceLink, Notification, ReachabilityTest
 from oip.exchange.reachability import answer, schedule
 from oip.exchange.tick import tick
 from oip.liaison.measured import ExercisePlayed
 from oip.liaison.performance import quarter_metrics
 from oip.liaison.templates import shipped
 from tests.exchange.conftest import NOW, SINCE, exchange_member
+from tests.exchange.queue import drain
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
+INJECT_AT = dt.datetime(2026, 10, 1, 11, 0, tzinfo=UTC)
 
 
 def at(day: str, hour: int, minute: int = 0) -> dt.datetime:
@@ -249,7 +252,8 @@ def drill(
     al_csirt: Organisation,
     ba_csirt: Organisation,
 ) -> Any:
-    """ENISA's cyber exercise with AL's and BA's CSIRTs, run 1-3 October 2026 and not ended."""
+    """ENISA's cyber exercise with AL's and BA's CSIRTs, from 1 October 2026 10:00 to 3 October
+    9:00 and not ended; one early warning inject to both at `INJECT_AT` (not released yet)."""
     manager = exchange_member("enisa-lm", enisa, "liaison_manager", "red")
     exercise = exercises.plan_exercise(
         manager,
@@ -259,6 +263,10 @@ def drill(
         participants=[al_csirt, ba_csirt],
         starts=NOW + dt.timedelta(hours=1),
         ends=NOW + dt.timedelta(days=2),
+    )
+    early = shipped().get("cyber-incident").stages["early_warning"].examples[0]
+    exercises.add_injects(
+        manager, exercise.pk, [InjectSpec("cyber-incident", "early_warning", early, INJECT_AT)]
     )
     exercises.start(manager, exercise.pk, now=NOW + dt.timedelta(hours=1))
     return manager, exercise
@@ -285,3 +293,36 @@ def test_a_finished_exercise_is_played_by_each_national_participant_in_each_area
         ("BA", "cyber", "2026Q4", "fewer than 3"),
     ]
     assert quarter_metrics(played, dt.date(2027, 3, 30)).rows == ()
+
+
+def test_the_csirt_handling_an_inject_records_tested_met_with_its_link_once(
+    drill: Any, al_csirt: Organisation, al_officer: Any
+) -> None:
+    with time_machine.travel(INJECT_AT, tick=False):
+        drain()
+    item = Notification.objects.get()
+    assert item.exercise is not None
+    feedback = shipped().get("cyber-incident").stages["initial_feedback"].examples[0]
+    actions.acknowledge(al_officer, item.pk, now=INJECT_AT + dt.timedelta(minutes=10))
+    actions.respond(
+        al_officer, item.pk, stage="initial_feedback", payload=feedback,
+        now=INJECT_AT + dt.timedelta(minutes=20),
+    )  # fmt: skip
+    later = INJECT_AT + dt.timedelta(days=1)
+    facts = read_facts(later)
+    assert (facts.uses, facts.clocks) == ([], [])  # never the real usage or clock figures
+    assert sorted((h.country, h.act, h.at) for h in facts.handled) == [
+        ("AL", "acknowledgement", INJECT_AT + dt.timedelta(minutes=10)),
+        ("AL", "response", INJECT_AT + dt.timedelta(minutes=20)),
+    ]
+    first = run_evidence(later)
+    assert first.created == 1
+    assert generated("cyber.csirt-networks.tested") == [
+        ("AL", "met", dt.date(2026, 10, 1), "OIP liaison exchange")
+    ]
+    link = EvidenceLink.objects.get(rule_id="exercise-v1/cyber-tested")
+    delivery = item.deliveries.get(organisation=al_csirt)
+    assert (link.origin, link.origin_id) == ("exercise", f"ack:{delivery.pk}")
+    assert link.observation.benchmark_id == "cyber.csirt-networks.tested"
+    again = run_evidence(later + dt.timedelta(hours=1))
+    assert (again.created, EvidenceLink.objects.filter(origin="exercise").count()) == (0, 1)

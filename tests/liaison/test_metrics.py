@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from oip.catalogue.loader import default_directory, load_catalogue
 from oip.liaison.evidence_map import EvidenceMapError, load_evidence_map, shipped_evidence_map
-from oip.liaison.measured import ExercisePlayed
+from oip.liaison.measured import ExercisePlayed, InjectHandled
 from oip.liaison.metrics import (
     BreachDecision,
     ClockOutcome,
@@ -647,3 +647,112 @@ def test_exercises_played_are_distinct_thresholded_and_lagged(exercises, today):
         for e in exercises
         if published_ok(quarter_label(e.ended_on), today)
     }
+
+
+# --- exercise-v1/cyber-tested (issue 17) -------------------------------------------------------
+
+TESTED = "cyber.csirt-networks.tested"
+
+
+def handled(
+    id: str,
+    exercise: str,
+    when: dt.datetime,
+    act: str = "stage",
+    country: str = "AL",
+    template: str = "cyber-incident",
+    functions: tuple[str, ...] = ("national_csirt",),
+) -> InjectHandled:
+    return InjectHandled(id, exercise, country, "cyber", template, functions, act, when)  # type: ignore[arg-type]
+
+
+def test_the_csirt_handling_an_inject_records_tested_met_on_its_day():
+    facts = Facts(handled=[handled("s1", "x1", at("2026-05-04", 9, 30))])
+    assert run(facts, at("2026-05-04", 12)) == [
+        ObservationToRecord(
+            observed_on=dt.date(2026, 5, 4),
+            country="AL",
+            benchmark=TESTED,
+            status="met",
+            recorded_from=dt.date(2026, 5, 4),
+            rule_id="exercise-v1/cyber-tested",
+            origin="exercise",
+            origin_id="s1",
+            source=Source(
+                url="https://oip.example/exchange/performance/AL/cyber/2026Q2",
+                title="Exercise of ENISA played by the AL cyber contact point",
+                publisher="OIP liaison exchange",
+                published_on=dt.date(2026, 5, 4),
+                excerpt="An inject stage submitted on an exercise item (cyber-incident) on 2026-05-04.",
+            ),
+        )
+    ]
+    assert run(facts, at("2026-05-04", 9)) == []  # not yet handled at `now`
+
+
+def test_one_met_per_country_and_exercise_from_its_first_handling_only():
+    facts = Facts(
+        handled=[
+            handled("s2", "x1", at("2026-05-05"), "response"),
+            handled("ack:n1/o1", "x1", at("2026-05-04"), "acknowledgement"),
+            handled("s3", "x2", at("2026-06-01"), "response"),
+            handled("s4", "x1", at("2026-05-04"), country="BA"),
+            handled("s5", "x3", at("2026-05-04"), template="fimi-alert"),
+            handled("s6", "x4", at("2026-05-04"), functions=("fiu",)),
+        ]
+    )
+    result = [
+        (o.country, o.observed_on.isoformat(), o.origin_id, o.source.excerpt)
+        for o in run(facts, at("2026-07-01"))
+    ]
+    assert result == [
+        (
+            "AL",
+            "2026-05-04",
+            "ack:n1/o1",
+            "An inject acknowledged within its clock on an exercise item (cyber-incident) on 2026-05-04.",
+        ),
+        (
+            "BA",
+            "2026-05-04",
+            "s4",
+            "An inject stage submitted on an exercise item (cyber-incident) on 2026-05-04.",
+        ),
+        (
+            "AL",
+            "2026-06-01",
+            "s3",
+            "A response sent on an exercise item (cyber-incident) on 2026-06-01.",
+        ),
+    ]
+
+
+def test_exercise_handling_never_enters_usage_or_response_times():
+    facts = Facts(handled=[handled(f"s{i}", f"x{i}", at(f"2026-0{i + 1}-10")) for i in range(8)])
+    assert {o.benchmark for o in run(facts, at("2027-06-01"))} == {TESTED}
+
+
+handlings = st.builds(
+    lambda i, x, c, t, f, a, when: InjectHandled(f"h{i}", f"x{x}", c, "cyber", t, f, a, when),
+    st.integers(0, 10**6),
+    st.integers(0, 5),
+    countries,
+    st.sampled_from(["cyber-incident", "fimi-alert"]),
+    st.sampled_from([("national_csirt",), ("fiu",), ("national_csirt", "liaison"), ()]),
+    st.sampled_from(["stage", "response", "acknowledgement"]),
+    moments,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(handlings, max_size=30), moments)
+def test_tested_is_met_once_per_country_and_exercise_on_its_first_handling(acts, now):
+    result = run(Facts(handled=acts), now)
+    expected: dict[tuple[str, str], InjectHandled] = {}
+    for a in sorted(acts, key=lambda h: (h.at, h.id, repr(h))):
+        if a.at <= now and a.template == "cyber-incident" and "national_csirt" in a.functions:
+            expected.setdefault((a.country, a.exercise), a)
+    assert sorted((o.country, o.observed_on, o.origin_id) for o in result) == sorted(
+        (c, a.at.date(), a.id) for (c, _x), a in expected.items()
+    )
+    assert all((o.benchmark, o.status, o.origin) == (TESTED, "met", "exercise") for o in result)

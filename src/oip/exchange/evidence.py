@@ -6,7 +6,8 @@ computed from the event journal, four-eyes breach decisions) become the pure cor
 recorded at `now`; each is written with the evidence store's own action,
 `oip.evidence.actions.record_observation` (source kind `measured`, publisher "OIP liaison
 exchange"), and linked to its origin by an `EvidenceLink`. Identical observations are skipped by
-fingerprint, so a rerun writes nothing new. Exercises never count.
+fingerprint, so a rerun writes nothing new. Exercises never count in usage or clocks; their
+inject handling feeds only the exercise rule (and the exercises played, the public figures).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from oip.evidence.models import Observation
 from oip.evidence.records import SourceRecord
 from oip.exchange.clocking import DEFAULT_WITHIN, EU_CALENDAR, contact_terms, org_events
 from oip.exchange.exceptional import exceptional_deliveries
+from oip.exchange.exercise_reads import inject_handling
 from oip.exchange.fetch import policy
 from oip.exchange.models import (
     BreachSignature,
@@ -328,6 +330,7 @@ def read_facts(now: dt.datetime, evidence_map: EvidenceMap | None = None) -> Fac
         breaches=breach_decisions(),
         exceptional=exceptional_deliveries(now),
         exercises=_exercises(now, orgs),
+        handled=inject_handling(now, orgs),
         recognised=_recognised(evidence_map),
     )
 

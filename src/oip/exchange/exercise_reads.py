@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from oip.accounts.models import Organisation
 from oip.exchange import crypto
@@ -23,7 +23,9 @@ from oip.exchange.models import (
     FollowUpClosure,
     Inject,
     Notification,
+    Submission,
 )
+from oip.liaison.measured import InjectHandled
 from oip.liaison.routing import required_routes
 from oip.liaison.templates import shipped
 from oip.site import clock
@@ -37,6 +39,7 @@ __all__ = [
     "follow_up_state",
     "follow_up_status",
     "get_exercise",
+    "inject_handling",
     "inject_payload",
     "participant_ids",
     "scenario_of",
@@ -278,3 +281,56 @@ def exercise_refs(notification_ids: Iterable[str]) -> dict[str, dict[str, str]]:
         )
     )
     return {n: {"id": ex, "title": titles.get(ex, "")} for n, ex in pairs.items()}
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def inject_handling(
+    now: dt.datetime, orgs: dict[str, tuple[str, str | None, str, list[str]]]
+) -> list[InjectHandled]:
+    """What national organisations did on exercise items by `now`: each stage or response
+    they submitted (id: the submission's), and each acknowledgement within its clock (id:
+    `ack:<delivery id>`) (`orgs`: id -> (kind, country,
+    body, functions), as the evidence bridge reads them). Exercise participation's only way
+    into evidence; never usage or clocks."""
+    out: list[InjectHandled] = []
+    for pk, submitter, exercise, area, template, at, kind in Submission.objects.filter(
+        notification__exercise__isnull=False, kind__in=("stage", "response"), submitted_at__lte=now
+    ).values_list(
+        "id", "submitted_org_id", "notification__exercise", "notification__area",
+        "notification__template", "submitted_at", "kind",
+    ):  # fmt: skip
+        org_kind, country, _body, functions = orgs.get(str(submitter), ("", None, "", []))
+        if org_kind == "national" and country:
+            act: Literal["stage", "response"] = "stage" if kind == "stage" else "response"
+            out.append(
+                InjectHandled(
+                    str(pk), str(exercise), country, area, template, tuple(functions), act, at
+                )
+            )
+    notifications = Notification.objects.filter(exercise__isnull=False).prefetch_related(
+        "deliveries"
+    )
+    for notification in notifications.select_related("originator_org"):
+        events = list(notification.events.order_by("seq"))
+        for delivery in notification.deliveries.all():
+            org = str(delivery.organisation_id)
+            org_kind, country, _body, functions = orgs.get(org, ("", None, "", []))
+            if org_kind != "national" or not country:
+                continue
+            for state in item_clocks(notification, events, org, now):
+                if (
+                    state.party == "recipient"
+                    and state.clock == ACK_CLOCK
+                    and state.status == "met"
+                    and state.stopped_at is not None
+                ):
+                    out.append(
+                        InjectHandled(
+                            f"ack:{delivery.pk}", str(notification.exercise),
+                            country, notification.area, notification.template,
+                            tuple(functions), "acknowledgement", state.stopped_at,
+                        )
+                    )  # fmt: skip
+    return out

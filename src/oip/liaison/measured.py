@@ -21,6 +21,7 @@ __all__ = [
     "ExceptionalDelivery",
     "ExercisePlayed",
     "Facts",
+    "InjectHandled",
     "ObservationToRecord",
     "Origin",
     "ReachabilityResult",
@@ -146,6 +147,22 @@ class ExercisePlayed:
 
 
 @dataclass(frozen=True, slots=True)
+class InjectHandled:
+    """A national organisation handled an exercise item: submitted a stage or a response on it,
+    or acknowledged it within its clock (`at`: the submission or the acknowledgement).
+    Exercise participation enters evidence only through this; never usage or clocks."""
+
+    id: str
+    exercise: str
+    country: str
+    area: str
+    template: str
+    functions: tuple[str, ...]
+    act: Literal["stage", "response", "acknowledgement"]
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Everything the rules read. `recognised`: (country, benchmark) pairs of the benchmarks a
     rule `requires` that the country has met (the EU body recognised the exchange)."""
@@ -156,6 +173,7 @@ class Facts:
     breaches: Sequence[BreachDecision] = ()
     exceptional: Sequence[ExceptionalDelivery] = ()
     exercises: Sequence[ExercisePlayed] = ()
+    handled: Sequence[InjectHandled] = ()
     recognised: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
 

@@ -20,6 +20,10 @@ Faithfulness to the benchmarks' wording ("... in the last 12 months"):
   with no `met` in force, once until the next `met`.
 - breaches: a confirmed breach records `not_met` on the benchmarks the policy selected, a
   remedy `met`, a dismissal nothing.
+- exercises (rules of kind `exercise` naming `templates` and `functions`): `met` on the day a
+  country's organisation of one of `functions` first handled an item of each exercise on one
+  of `templates` (a stage or response submitted, or acknowledged within its clock). Nothing
+  otherwise: not playing is no evidence of `not_met`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from oip.liaison.measured import (
     ClockOutcome,
     ExceptionalDelivery,
     Facts,
+    InjectHandled,
     ObservationToRecord,
     Origin,
     ReachabilityResult,
@@ -51,6 +56,7 @@ __all__ = [
     "ClockOutcome",
     "ExceptionalDelivery",
     "Facts",
+    "InjectHandled",
     "ObservationToRecord",
     "ReachabilityResult",
     "Source",
@@ -325,6 +331,32 @@ def _breaches(
         yield w.make(rule, breach.country, status, day, day, "breach", breach.id, title, excerpt)
 
 
+_ACTS = {
+    "stage": "An inject stage submitted",
+    "response": "A response sent",
+    "acknowledgement": "An inject acknowledged within its clock",
+}
+
+
+def _exercise_handled(
+    rule: Rule, handled: Iterable[InjectHandled], w: _Writer
+) -> Iterator[ObservationToRecord]:
+    """`met` on the day of each country's first handling of an item of each exercise."""
+    first: dict[tuple[str, str], InjectHandled] = {}
+    for act in sorted(handled, key=lambda h: (h.at, h.id, repr(h))):
+        if (
+            act.area == rule.area
+            and act.template in rule.templates
+            and set(act.functions) & set(rule.functions)
+        ):
+            first.setdefault((act.country, act.exercise), act)
+    for (country, _exercise), act in first.items():
+        day = act.at.date()
+        title = f"Exercise of {rule.body_name} played by the {country} {rule.area} contact point"
+        excerpt = f"{_ACTS[act.act]} on an exercise item ({act.template}) on {day.isoformat()}."
+        yield w.make(rule, country, "met", day, day, "exercise", act.id, title, excerpt)
+
+
 def observations(
     facts: Facts,
     evidence_map: EvidenceMap,
@@ -349,6 +381,7 @@ def observations(
     uses = _by_area(u for u in facts.uses if u.at <= now)
     clocks = _by_area(c for c in facts.clocks if (c.resolved_at or now) < now)
     breaches = [b for b in facts.breaches if b.at <= now]
+    handled = [h for h in facts.handled if h.at <= now]
     out: list[ObservationToRecord] = []
     for rule in evidence_map.rules:
         if rule.benchmark not in validity:
@@ -366,6 +399,8 @@ def observations(
             out.extend(_response_times(rule, clocks.get(area, ()), days, yesterday, w))
         elif rule.kind == "breach":
             out.extend(_breaches(rule, breaches, w))
+        elif rule.kind == "exercise" and rule.templates and rule.functions:
+            out.extend(_exercise_handled(rule, handled, w))
     due = [o for o in out if o.recorded_from <= today and o.observed_on <= today]
     return sorted(due, key=_order)
 
